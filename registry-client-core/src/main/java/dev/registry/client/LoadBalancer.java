@@ -1,0 +1,60 @@
+package dev.registry.client;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Picks one instance of a service for {@link RegistryClient#choose(String)}. One method; the
+ * built-ins are {@link #roundRobin()} (the default), {@link #random()} and {@link #weighted()}.
+ *
+ * <p>An implementation is shared by every service of a client and called concurrently from
+ * any thread, on the hot path of every call a service makes: it must be thread-safe and
+ * should take no lock and allocate nothing. Per-service state it needs comes in as arguments:
+ * the list is an immutable snapshot that changes identity only when the service's view
+ * changes, and {@code sequence} is a per-service counter.
+ */
+@FunctionalInterface
+public interface LoadBalancer {
+
+  /**
+   * Picks one of {@code instances}.
+   *
+   * @param instances the service's {@link Status#UP} instances: never empty, immutable, in the
+   *     registry's order; the same list object until the view changes
+   * @param sequence a per-service number that goes up by one with every choice (it wraps
+   *     around, so use {@link Math#floorMod(int, int)})
+   * @return one element of {@code instances}
+   */
+  ServiceInstance choose(List<ServiceInstance> instances, int sequence);
+
+  /**
+   * Round-robin: the instances in turn, {@code instances.get(floorMod(sequence, size))}. Calls
+   * spread exactly evenly. The default.
+   *
+   * @return the round-robin load balancer (stateless, shared)
+   */
+  static LoadBalancer roundRobin() {
+    return LoadBalancers.ROUND_ROBIN;
+  }
+
+  /**
+   * Uniformly random, from {@link ThreadLocalRandom}.
+   *
+   * @return the random load balancer (stateless, shared)
+   */
+  static LoadBalancer random() {
+    return LoadBalancers.RANDOM;
+  }
+
+  /**
+   * Weighted round-robin by the {@code weight} metadata entry of each instance (a
+   * non-negative integer; absent or unreadable means 1, and 0 means never chosen unless every
+   * weight is 0). Over any {@code sum(weights)} consecutive calls each instance is chosen
+   * exactly its weight's times. The cumulative weights are computed once per view change.
+   *
+   * @return a new weighted load balancer
+   */
+  static LoadBalancer weighted() {
+    return new LoadBalancers.Weighted();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.registry.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Argument checks shared by the builders and records of this package; the rules of docs/api.md. */
+final class Names {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  private Names() {}
+
+  static String checkName(String what, String value) {
+    if (value == null) {
+      throw new NullPointerException(what);
+    }
+    if (!NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException(what
+          + " must be 1 to 128 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit: '"
+          + value + "'");
+    }
+    return value;
+  }
+
+  static String checkId(String value) {
+    if (value == null) {
+      throw new NullPointerException("id");
+    }
+    if (!ID.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          "id must be 1 to 128 characters from A-Z a-z 0-9 . _ - : : '" + value + "'");
+    }
+    return value;
+  }
+
+  static URI checkHttpUri(String what, URI value) {
+    if (value == null) {
+      throw new NullPointerException(what);
+    }
+    String scheme = value.getScheme();
+    if (!value.isAbsolute() || value.getHost() == null
+        || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+        || value.toString().length() > 2048) {
+      throw new IllegalArgumentException(
+          what + " must be an absolute http(s) URI with a host: '" + value + "'");
+    }
+    return value;
+  }
+
+  static URI parseHttpUri(String what, String value) {
+    if (value == null) {
+      throw new NullPointerException(what);
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(
+          what + " must be an absolute http(s) URI with a host: '" + value + "'", e);
+    }
+    return checkHttpUri(what, uri);
+  }
+
+  static void checkMetadataEntry(String key, String value) {
+    if (key == null) {
+      throw new NullPointerException("metadata key");
+    }
+    if (value == null) {
+      throw new NullPointerException("metadata value of '" + key + "'");
+    }
+    if (key.isEmpty() || key.length() > 128) {
+      throw new IllegalArgumentException("metadata key must be 1 to 128 characters: '" + key + "'");
+    }
+    if (value.length() > 1024) {
+      throw new IllegalArgumentException(
+          "metadata value of '" + key + "' must be at most 1024 characters: " + value.length());
+    }
+  }
+
+  static void checkMetadata(Map<String, String> metadata) {
+    if (metadata.size() > 64) {
+      throw new IllegalArgumentException(
+          "metadata must have at most 64 entries: " + metadata.size());
+    }
+    metadata.forEach(Names::checkMetadataEntry);
+  }
+
+  static Duration checkPositive(String what, Duration value) {
+    if (value == null) {
+      throw new NullPointerException(what);
+    }
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be > 0: " + value);
+    }
+    return value;
+  }
+
+  static Duration checkNotNegative(String what, Duration value) {
+    if (value == null) {
+      throw new NullPointerException(what);
+    }
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(what + " must be >= 0: " + value);
+    }
+    return value;
+  }
+}

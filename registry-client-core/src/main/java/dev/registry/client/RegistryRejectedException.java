@@ -1,0 +1,43 @@
+package dev.registry.client;
+
+/**
+ * The registry refused a request (a 4xx answer other than 404 and 429, such as 400
+ * {@code invalid_field}). Retrying the same request would not help, so the client does not.
+ */
+public class RegistryRejectedException extends RegistryException {
+  private static final long serialVersionUID = 1L;
+
+  private final int statusCode;
+  private final String errorCode;
+
+  /**
+   * Creates an exception.
+   *
+   * @param message the registry's message
+   * @param statusCode the HTTP status
+   * @param errorCode the registry's machine-readable {@code error} code, or an empty string
+   */
+  public RegistryRejectedException(String message, int statusCode, String errorCode) {
+    super(message);
+    this.statusCode = statusCode;
+    this.errorCode = errorCode;
+  }
+
+  /**
+   * Returns the HTTP status of the answer.
+   *
+   * @return the status, 400 to 499
+   */
+  public int statusCode() {
+    return statusCode;
+  }
+
+  /**
+   * Returns the registry's {@code error} code (see docs/api.md), such as {@code invalid_field}.
+   *
+   * @return the code, or an empty string when the answer carried none
+   */
+  public String errorCode() {
+    return errorCode;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.registry.client.internal;
+
+import dev.registry.client.EventListener;
+import dev.registry.client.LoadBalancer;
+import dev.registry.client.RetryPolicy;
+import dev.registry.client.spi.HttpTransport;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The checked options of a client, as the builder hands them over.
+ *
+ * @param okHttpClient an {@code okhttp3.OkHttpClient}, typed Object so that nothing loads
+ *     OkHttp before the first request
+ */
+public record ClientConfig(
+    List<URI> registryUrls,
+    String stage,
+    long leaseTtlSeconds,
+    Duration heartbeatInterval,
+    Duration refreshInterval,
+    Duration idleTimeout,
+    Duration longPollWait,
+    Duration requestTimeout,
+    Duration deregisterTimeout,
+    RetryPolicy retryPolicy,
+    Clock clock,
+    @Nullable ScheduledExecutorService scheduler,
+    EventListener eventListener,
+    LoadBalancer loadBalancer,
+    boolean shutdownHook,
+    boolean backgroundRefresh,
+    @Nullable HttpTransport transport,
+    @Nullable Object okHttpClient) {}

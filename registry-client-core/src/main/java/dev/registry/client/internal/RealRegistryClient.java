@@ -1,0 +1,524 @@
+package dev.registry.client.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.registry.client.ClientStats;
+import dev.registry.client.NoInstanceAvailableException;
+import dev.registry.client.Registration;
+import dev.registry.client.RegistryClient;
+import dev.registry.client.RegistryException;
+import dev.registry.client.RegistryUnavailableException;
+import dev.registry.client.ServiceInstance;
+import dev.registry.client.ServiceListener;
+import dev.registry.client.ServiceView;
+import dev.registry.client.Watch;
+import dev.registry.client.spi.HttpTransport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client. Nothing happens in the constructor; the transport (and with it OkHttp and
+ * Jackson), the scheduler thread and the shutdown hook come with the first registration or
+ * lookup.
+ */
+public final class RealRegistryClient implements RegistryClient {
+  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
+  private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
+  /** A long-poll answered this fast with the same index means the server does not hold. */
+  private static final long MIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  final ClientConfig config;
+  final Clock clock;
+  final Counters counters = new Counters();
+  final Events events;
+  final Retrying retrying;
+  private final int id = CLIENT_IDS.getAndIncrement();
+  private final Endpoints endpoints;
+  private final ServiceCache cache;
+  private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
+  private final Object lifecycle = new Object();
+
+  private volatile @Nullable RegistryBackend backend;
+  private @Nullable OkHttpTransport ownedTransport;
+  private volatile @Nullable ScheduledExecutorService scheduler;
+  private @Nullable ScheduledExecutorService ownedScheduler;
+  private @Nullable ScheduledFuture<?> periodicRefresh;
+  private @Nullable Thread shutdownHook;
+  private volatile boolean closed;
+
+  /**
+   * Creates a client. Does no I/O, starts no thread, loads neither OkHttp nor Jackson.
+   *
+   * @param config the checked options
+   */
+  public RealRegistryClient(ClientConfig config) {
+    this.config = requireNonNull(config, "config");
+    this.clock = config.clock();
+    this.events = new Events(config.eventListener());
+    this.retrying = new Retrying(config.retryPolicy());
+    this.endpoints = new Endpoints(config.registryUrls());
+    this.cache = new ServiceCache(config.idleTimeout(), clock, events);
+  }
+
+  // ---- lazily created resources
+
+  RegistryBackend backend() {
+    RegistryBackend b = backend;
+    if (b != null) {
+      return b;
+    }
+    synchronized (lifecycle) {
+      if (backend == null) {
+        HttpTransport transport = config.transport();
+        if (transport == null) {
+          ownedTransport = new OkHttpTransport(
+              (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id);
+          transport = ownedTransport;
+        }
+        backend = new HttpRegistryBackend(endpoints, transport, counters);
+      }
+      return backend;
+    }
+  }
+
+  private ScheduledExecutorService scheduler() {
+    ScheduledExecutorService s = scheduler;
+    if (s != null) {
+      return s;
+    }
+    synchronized (lifecycle) {
+      ensureOpen();
+      if (scheduler == null) {
+        ScheduledExecutorService given = config.scheduler();
+        if (given != null) {
+          scheduler = given;
+        } else {
+          ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(
+              1, new DaemonThreads("registry-client-" + id, true));
+          executor.setRemoveOnCancelPolicy(true);
+          executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+          ownedScheduler = executor;
+          scheduler = executor;
+        }
+        long every = config.refreshInterval().toMillis();
+        periodicRefresh = scheduler.scheduleWithFixedDelay(
+            this::periodicRefresh, every, every, TimeUnit.MILLISECONDS);
+      }
+      return scheduler;
+    }
+  }
+
+  private void installShutdownHook() {
+    if (!config.shutdownHook()) {
+      return;
+    }
+    synchronized (lifecycle) {
+      if (shutdownHook == null && !closed) {
+        Thread hook = new Thread(this::close, "registry-client-shutdown-" + id);
+        Runtime.getRuntime().addShutdownHook(hook);
+        shutdownHook = hook;
+      }
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("RegistryClient is closed");
+    }
+  }
+
+  // ---- registration
+
+  @Override
+  public Registration register(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ensureOpen();
+    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
+    RegistryBackend b = backend();
+    ServiceInstance registered;
+    try {
+      registered = retrying.call(
+          () -> b.register(resolved, config.leaseTtlSeconds(), config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    Lease lease = new Lease(this, registered, clock.millis());
+    leases.add(lease);
+    events.fire(l -> l.registered(registered));
+    log.debug("Registered {} {} at {}", registered.service(), registered.id(), registered.address());
+    installShutdownHook();
+    if (config.backgroundRefresh()) {
+      try {
+        lease.startHeartbeats(scheduler(), config.heartbeatInterval());
+      } catch (IllegalStateException | RejectedExecutionException e) {
+        lease.close();
+        throw new IllegalStateException("RegistryClient is closed", e);
+      }
+    }
+    if (closed) {
+      lease.close();
+      throw new IllegalStateException("RegistryClient is closed");
+    }
+    return lease;
+  }
+
+  void forget(Lease lease) {
+    leases.remove(lease);
+  }
+
+  // ---- lookups
+
+  @Override
+  public ServiceInstance choose(String service) {
+    return choose(service, config.stage());
+  }
+
+  @Override
+  public ServiceInstance choose(String service, String stage) {
+    ServiceHolder holder = lookup(service, stage);
+    ServiceHolder.Snapshot snapshot = holder.snapshot();
+    List<ServiceInstance> up = snapshot.up();
+    if (up.isEmpty()) {
+      throw new NoInstanceAvailableException(service, stage);
+    }
+    return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+  }
+
+  @Override
+  public List<ServiceInstance> instances(String service) {
+    return instances(service, config.stage());
+  }
+
+  @Override
+  public List<ServiceInstance> instances(String service, String stage) {
+    return lookup(service, stage).snapshot().view().instances();
+  }
+
+  @Override
+  public ServiceView view(String service, String stage) {
+    return lookup(service, stage).snapshot().view();
+  }
+
+  /** Returns a loaded holder. The fast path reads the cache and nothing else. */
+  @SuppressWarnings("NullAway")
+  private ServiceHolder lookup(String service, String stage) {
+    if (closed) {
+      throw new IllegalStateException("RegistryClient is closed");
+    }
+    counters.lookups.increment();
+    ServiceHolder holder = cache.get(service, stage);
+    if (holder != null && holder.snapshot() != null) {
+      if (!config.backgroundRefresh()
+          && clock.millis() - holder.checkedAtMillis >= config.refreshInterval().toMillis()) {
+        refreshInline(holder);
+      } else {
+        counters.cacheHits.increment();
+      }
+      return holder;
+    }
+    Checks.name("service", service);
+    Checks.name("stage", stage);
+    holder = cache.getOrCreate(service, stage);
+    load(holder);
+    return holder;
+  }
+
+  /** The first fetch of a service, on the caller's thread, with retries. */
+  private void load(ServiceHolder holder) {
+    holder.refreshLock.lock();
+    try {
+      if (holder.snapshot() == null) {
+        ServiceView view;
+        try {
+          view = retrying.call(() -> backend().discover(
+              holder.service, holder.stage, config.requestTimeout()));
+        } catch (RegistryException e) {
+          events.registryFailed(e);
+          throw e;
+        }
+        events.registryReachable();
+        counters.refreshes.increment();
+        holder.apply(view, clock.millis());
+      } else {
+        counters.cacheHits.increment();
+      }
+    } finally {
+      holder.refreshLock.unlock();
+    }
+    startWatching(holder);
+  }
+
+  /** Without background refresh: one bounded attempt; on failure the stale view serves. */
+  private void refreshInline(ServiceHolder holder) {
+    if (!holder.refreshLock.tryLock()) {
+      return;
+    }
+    try {
+      if (clock.millis() - holder.checkedAtMillis < config.refreshInterval().toMillis()) {
+        return;
+      }
+      refreshOnce(holder);
+    } finally {
+      holder.refreshLock.unlock();
+    }
+  }
+
+  private void refreshOnce(ServiceHolder holder) {
+    try {
+      ServiceView view = backend().discover(holder.service, holder.stage, config.requestTimeout());
+      events.registryReachable();
+      counters.refreshes.increment();
+      holder.apply(view, clock.millis());
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      holder.markStale(clock.millis());
+    }
+  }
+
+  // ---- watching
+
+  @Override
+  public Watch watch(String service, ServiceListener listener) {
+    return watch(service, config.stage(), listener);
+  }
+
+  @Override
+  public Watch watch(String service, String stage, ServiceListener listener) {
+    requireNonNull(listener, "listener");
+    ensureOpen();
+    Checks.name("service", service);
+    Checks.name("stage", stage);
+    ServiceHolder holder = cache.getOrCreate(service, stage);
+    holder.listeners.add(listener);
+    try {
+      load(holder);
+    } catch (RegistryException e) {
+      log.debug("Watch of {} waits for the registry: {}", holder, e.toString());
+      startWatching(holder);
+    }
+    holder.greet(listener);
+    return () -> holder.listeners.remove(listener);
+  }
+
+  private void startWatching(ServiceHolder holder) {
+    if (config.backgroundRefresh() && holder.watching.compareAndSet(false, true)) {
+      pollOnce(holder);
+    }
+  }
+
+  /** One step of the long-poll loop of a service; the next step starts from its answer. */
+  private void pollOnce(ServiceHolder holder) {
+    if (closed || holder.closed) {
+      return;
+    }
+    ServiceHolder.Snapshot snapshot = holder.snapshot();
+    if (snapshot == null) {
+      // Never fetched (a watch while the registry was away): fetch on the scheduler.
+      schedule(holder, () -> {
+        refreshOnce(holder);
+        if (holder.snapshot() != null) {
+          holder.pollFailures = 0;
+          pollOnce(holder);
+        } else {
+          pollFailed(holder, null);
+        }
+      }, retrying.backoffMillis(Math.max(1, holder.pollFailures)));
+      return;
+    }
+    long index = snapshot.view().index();
+    long started = System.nanoTime();
+    Duration wait = config.longPollWait();
+    CompletableFuture<ServiceView> poll;
+    try {
+      poll = backend().watch(holder.service, holder.stage, index, wait,
+          wait.plus(config.requestTimeout()));
+    } catch (RuntimeException e) {
+      poll = CompletableFuture.failedFuture(e);
+    }
+    holder.inFlight = poll;
+    if (holder.closed) {
+      poll.cancel(true);
+      return;
+    }
+    poll.whenComplete((view, failure) -> {
+      if (closed || holder.closed) {
+        return;
+      }
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        if (!(cause instanceof CancellationException)) {
+          pollFailed(holder, cause);
+        }
+        return;
+      }
+      holder.pollFailures = 0;
+      events.registryReachable();
+      counters.refreshes.increment();
+      holder.apply(view, clock.millis());
+      if (view.index() == index && System.nanoTime() - started < MIN_POLL_NANOS) {
+        schedule(holder, () -> pollOnce(holder), 1000);
+      } else {
+        pollOnce(holder);
+      }
+    });
+  }
+
+  private void pollFailed(ServiceHolder holder, @Nullable Throwable cause) {
+    if (cause != null) {
+      RegistryException e = cause instanceof RegistryException re
+          ? re
+          : new RegistryUnavailableException("long-poll of " + holder + " failed: " + cause, 0, cause);
+      events.registryFailed(e);
+      holder.markStale(clock.millis());
+      log.debug("Long-poll of {} failed", holder, e);
+    }
+    int attempt = ++holder.pollFailures;
+    schedule(holder, () -> pollOnce(holder), retrying.backoffMillis(attempt));
+  }
+
+  private void schedule(ServiceHolder holder, Runnable step, long delayMillis) {
+    if (closed || holder.closed) {
+      return;
+    }
+    try {
+      holder.inFlight = scheduler().schedule(() -> {
+        try {
+          step.run();
+        } catch (RuntimeException e) {
+          log.warn("Watch of {} failed unexpectedly", holder, e);
+        }
+      }, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException | IllegalStateException e) {
+      log.debug("Watch of {} stopped: client closing", holder);
+    }
+  }
+
+  /** The safety net: views that nothing confirmed for a while are fetched again. */
+  private void periodicRefresh() {
+    try {
+      cache.cleanUp();
+      long now = clock.millis();
+      long maxAge = config.refreshInterval().plus(config.longPollWait()).toMillis();
+      for (ServiceHolder holder : cache.holders()) {
+        if (closed) {
+          return;
+        }
+        if (!holder.listeners.isEmpty()) {
+          cache.touch(holder);
+        }
+        if (holder.snapshot() != null && now - holder.checkedAtMillis >= maxAge
+            && holder.refreshLock.tryLock()) {
+          try {
+            refreshOnce(holder);
+          } finally {
+            holder.refreshLock.unlock();
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("Periodic refresh failed unexpectedly", e);
+    }
+  }
+
+  // ---- inline work (no background thread)
+
+  @Override
+  public void runDueWork() {
+    ensureOpen();
+    long now = clock.millis();
+    for (Lease lease : leases) {
+      if (lease.due(now)) {
+        lease.renew();
+      }
+    }
+    cache.cleanUp();
+    for (ServiceHolder holder : cache.holders()) {
+      if (!holder.listeners.isEmpty()) {
+        cache.touch(holder);
+      }
+      if (now - holder.checkedAtMillis >= config.refreshInterval().toMillis()
+          && holder.refreshLock.tryLock()) {
+        try {
+          refreshOnce(holder);
+        } finally {
+          holder.refreshLock.unlock();
+        }
+      }
+    }
+  }
+
+  // ---- the rest
+
+  @Override
+  public ClientStats stats() {
+    return counters.snapshot();
+  }
+
+  @Override
+  public String stage() {
+    return config.stage();
+  }
+
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (periodicRefresh != null) {
+        periodicRefresh.cancel(false);
+      }
+    }
+    List<Lease> all = new ArrayList<>(leases);
+    for (Lease lease : all) {
+      lease.stop();
+    }
+    cache.invalidateAll();
+    long deadline = System.nanoTime() + config.deregisterTimeout().toNanos();
+    for (Lease lease : all) {
+      lease.deregister(deadline);
+      leases.remove(lease);
+    }
+    synchronized (lifecycle) {
+      if (ownedScheduler != null) {
+        ownedScheduler.shutdownNow();
+      }
+      if (ownedTransport != null) {
+        ownedTransport.close();
+      }
+      Thread hook = shutdownHook;
+      if (hook != null && Thread.currentThread() != hook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // The JVM is shutting down; the hook runs or ran.
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RegistryClient{" + endpoints.all() + ", stage=" + config.stage() + "}";
+  }
+}

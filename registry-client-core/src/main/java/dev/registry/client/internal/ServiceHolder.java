@@ -1,0 +1,121 @@
+package dev.registry.client.internal;
+
+import dev.registry.client.ServiceInstance;
+import dev.registry.client.ServiceListener;
+import dev.registry.client.ServiceView;
+import dev.registry.client.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache entry of one service in one stage: an immutable {@link Snapshot} swapped as a
+ * whole when the view changes, and the load balancer's counter. {@code choose} reads one
+ * volatile field and increments one atomic: no lock, no allocation.
+ */
+final class ServiceHolder {
+  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
+
+  /** A view and its UP instances, computed once per change. */
+  record Snapshot(ServiceView view, List<ServiceInstance> up) {}
+
+  final String service;
+  final String stage;
+  final AtomicInteger sequence = new AtomicInteger();
+  final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
+  /** Held by whoever loads or refreshes the view inline; others serve what there is. */
+  final ReentrantLock refreshLock = new ReentrantLock();
+  final AtomicBoolean watching = new AtomicBoolean();
+  private final Events events;
+
+  private volatile @Nullable Snapshot snapshot;
+  /** When the registry was last asked about this view (answered or not), clock millis. */
+  volatile long checkedAtMillis;
+  volatile @Nullable Future<?> inFlight;
+  volatile boolean closed;
+  /** Consecutive long-poll failures; touched only by the poll loop, one step at a time. */
+  int pollFailures;
+
+  ServiceHolder(String service, String stage, Events events) {
+    this.service = service;
+    this.stage = stage;
+    this.events = events;
+  }
+
+  @Nullable Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Takes a view the registry answered; tells listeners when it differs. */
+  synchronized void apply(ServiceView next, long nowMillis) {
+    checkedAtMillis = nowMillis;
+    Snapshot old = snapshot;
+    if (old != null && old.view().equals(next)) {
+      return;
+    }
+    List<ServiceInstance> up = new ArrayList<>(next.instances().size());
+    for (ServiceInstance instance : next.instances()) {
+      if (instance.status() == Status.UP) {
+        up.add(instance);
+      }
+    }
+    List<ServiceInstance> upList = old != null && old.up().equals(up) ? old.up() : List.copyOf(up);
+    snapshot = new Snapshot(next, upList);
+    changed(next);
+  }
+
+  /** The registry could not be asked: keep the view, marked stale. */
+  synchronized void markStale(long nowMillis) {
+    checkedAtMillis = nowMillis;
+    Snapshot old = snapshot;
+    if (old != null && !old.view().stale()) {
+      ServiceView stale = old.view().withStale(true);
+      snapshot = new Snapshot(stale, old.up());
+      changed(stale);
+    }
+  }
+
+  /** Tells one new listener the current view, in turn with the others. */
+  synchronized void greet(ServiceListener listener) {
+    Snapshot s = snapshot;
+    if (s != null) {
+      tell(listener, s.view());
+    }
+  }
+
+  private void changed(ServiceView view) {
+    events.fire(l -> l.viewChanged(view));
+    for (ServiceListener listener : listeners) {
+      tell(listener, view);
+    }
+  }
+
+  private static void tell(ServiceListener listener, ServiceView view) {
+    try {
+      listener.onChange(view);
+    } catch (RuntimeException e) {
+      log.warn("ServiceListener {} threw; ignored", listener, e);
+    }
+  }
+
+  /** Leaves the cache: stop the long-poll. */
+  void close() {
+    closed = true;
+    Future<?> f = inFlight;
+    if (f != null) {
+      f.cancel(true);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return service + "@" + stage;
+  }
+}

@@ -1,0 +1,31 @@
+package dev.registry.client.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One HTTP request of the client to the registry.
+ *
+ * @param method {@code GET} or {@code POST}
+ * @param uri the full URI, query included
+ * @param body the JSON body of a {@code POST} (sent as {@code application/json; charset=utf-8}),
+ *     or null for none
+ * @param timeout the bound of the whole call (connect, write, wait, read); a transport fails
+ *     the call with an {@link java.io.IOException} (for {@code sendAsync}, completes the future
+ *     exceptionally) when it is exceeded
+ */
+public record TransportRequest(String method, URI uri, @Nullable String body, Duration timeout) {
+
+  /** Checks the components. */
+  public TransportRequest {
+    requireNonNull(method, "method");
+    requireNonNull(uri, "uri");
+    requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0: " + timeout);
+    }
+  }
+}
