@@ -77,12 +77,14 @@ final class FakeRegistry extends Dispatcher {
   public MockResponse dispatch(RecordedRequest request) {
     requests.add(request);
     String path = request.getUrl().encodedPath();
-    Deque<MockResponse> queue = scripted.get(path);
-    if (queue != null) {
-      synchronized (queue) {
-        MockResponse next = queue.poll();
-        if (next != null) {
-          return next;
+    for (String key : List.of(path, path.substring(0, Math.max(1, path.indexOf('/', 1))))) {
+      Deque<MockResponse> queue = scripted.get(key);
+      if (queue != null) {
+        synchronized (queue) {
+          MockResponse next = queue.poll();
+          if (next != null) {
+            return next;
+          }
         }
       }
     }

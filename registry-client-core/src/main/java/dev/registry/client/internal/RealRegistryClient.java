@@ -307,14 +307,13 @@ public final class RealRegistryClient implements RegistryClient {
     Checks.name("service", service);
     Checks.name("stage", stage);
     ServiceHolder holder = cache.getOrCreate(service, stage);
-    holder.listeners.add(listener);
     try {
       load(holder);
     } catch (RegistryException e) {
       log.debug("Watch of {} waits for the registry: {}", holder, e.toString());
       startWatching(holder);
     }
-    holder.greet(listener);
+    holder.subscribe(listener);
     return () -> holder.listeners.remove(listener);
   }
 

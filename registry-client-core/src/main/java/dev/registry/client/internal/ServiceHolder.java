@@ -82,8 +82,9 @@ final class ServiceHolder {
     }
   }
 
-  /** Tells one new listener the current view, in turn with the others. */
-  synchronized void greet(ServiceListener listener) {
+  /** Adds a listener and tells it the current view, atomically with changes. */
+  synchronized void subscribe(ServiceListener listener) {
+    listeners.add(listener);
     Snapshot s = snapshot;
     if (s != null) {
       tell(listener, s.view());
