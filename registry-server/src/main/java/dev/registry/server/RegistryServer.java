@@ -83,6 +83,9 @@ public final class RegistryServer implements AutoCloseable {
     this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(requestedPort);
+    // On stop, kept-alive idle connections get this long to close (Jetty's default is 1 s);
+    // held long-polls have been answered by then.
+    connector.setShutdownIdleTimeout(100);
     server.addConnector(connector);
 
     server.setErrorHandler(new JsonErrorHandler());
