@@ -1,0 +1,67 @@
+package dev.registry.server;
+
+import java.util.Map;
+
+/**
+ * One registered instance. Immutable but for its {@link Lease}, which a replacement (a
+ * re-registration that changes the address, status or metadata) shares with its predecessor.
+ */
+final class Instance {
+  final String service;
+  final String stage;
+  final String id;
+  final String address;
+  final InstanceStatus status;
+  final Map<String, String> metadata;
+  final long ttlMillis;
+  final long registeredAtMillis;
+  final Lease lease;
+
+  Instance(
+      String service,
+      String stage,
+      String id,
+      String address,
+      InstanceStatus status,
+      Map<String, String> metadata,
+      long ttlMillis,
+      long registeredAtMillis,
+      Lease lease) {
+    this.service = service;
+    this.stage = stage;
+    this.id = id;
+    this.address = address;
+    this.status = status;
+    this.metadata = Map.copyOf(metadata);
+    this.ttlMillis = ttlMillis;
+    this.registeredAtMillis = registeredAtMillis;
+    this.lease = lease;
+  }
+
+  Instance with(String newAddress, InstanceStatus newStatus, Map<String, String> newMetadata, long newTtlMillis) {
+    return new Instance(
+        service, stage, id, newAddress, newStatus, newMetadata, newTtlMillis, registeredAtMillis, lease);
+  }
+
+  Instance withStatus(InstanceStatus newStatus) {
+    return with(address, newStatus, metadata, ttlMillis);
+  }
+
+  /** Whether the two show the same in a view (a lease renewal alone is not a change). */
+  boolean sameViewAs(Instance other) {
+    return address.equals(other.address)
+        && status == other.status
+        && metadata.equals(other.metadata)
+        && ttlMillis == other.ttlMillis;
+  }
+
+  /** The lease length in whole seconds, as the wire shows it. */
+  long ttlSeconds() {
+    return Math.max(1, (ttlMillis + 999) / 1000);
+  }
+
+  @Override
+  public String toString() {
+    return service + "/" + stage + "/" + id + "@" + address + " " + status;
+  }
+}

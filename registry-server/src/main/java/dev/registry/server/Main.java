@@ -1,0 +1,150 @@
+package dev.registry.server;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The runnable jar's entry point:
+ *
+ * <pre>
+ * java -jar registry-server.jar [--host 127.0.0.1] [--port 5001]
+ *     [--heartbeat-timeout 30s] [--cleanup-interval 10s]
+ * </pre>
+ *
+ * <p>Logs one line with the bound address, serves until SIGTERM or SIGINT, then closes the server
+ * gracefully and exits 0. Bad arguments print the usage and exit 2; a port that cannot be bound
+ * exits 1.
+ */
+public final class Main {
+  static final String USAGE = String.join(System.lineSeparator(),
+      "Usage: java -jar registry-server.jar [options]",
+      "",
+      "A minimal in-memory service registry (see docs/api.md).",
+      "",
+      "Options:",
+      "  --host HOST                 address to bind (default 127.0.0.1; 0.0.0.0 for all)",
+      "  --port PORT                 port to bind, 0 for an ephemeral one (default 5001)",
+      "  --heartbeat-timeout DUR     lease of an instance that sends no ttl_seconds (default 30s)",
+      "  --cleanup-interval DUR      how often the sweep runs (default 10s)",
+      "  -h, --help                  print this help and exit",
+      "",
+      "DUR is a duration like 30s, 500ms, 2m or a plain number of seconds.");
+
+  private Main() {}
+
+  /**
+   * Runs the server until the process is told to stop.
+   *
+   * @param args the command line; see the class documentation
+   */
+  public static void main(String[] args) {
+    configureLogging();
+    RegistryServer.Builder builder;
+    try {
+      builder = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println();
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (builder == null) {
+      System.out.println(USAGE);
+      return;
+    }
+    RegistryServer server = builder.build();
+    try {
+      server.start();
+    } catch (UncheckedIOException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      System.out.flush();
+      System.err.flush();
+      // Exit 0: a requested stop is a clean stop, not a death by signal (128 + 15).
+      Runtime.getRuntime().halt(0);
+    }, "registry-shutdown"));
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The builder the arguments ask for, or null for {@code --help}. @throws IllegalArgumentException */
+  static RegistryServer.@Nullable Builder parse(String[] args) {
+    RegistryServer.Builder builder = RegistryServer.builder();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        value = arg.substring(eq + 1);
+        arg = arg.substring(0, eq);
+      }
+      switch (arg) {
+        case "-h", "--help" -> {
+          return null;
+        }
+        case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException(arg + " needs a value");
+            }
+            value = args[++i];
+          }
+          apply(builder, arg, value);
+        }
+        default -> throw new IllegalArgumentException("unknown argument: '" + arg + "'");
+      }
+    }
+    return builder;
+  }
+
+  private static void apply(RegistryServer.Builder builder, String option, String value) {
+    switch (option) {
+      case "--host" -> builder.host(value);
+      case "--port" -> {
+        int port;
+        try {
+          port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--port must be a number from 0 to 65535: '" + value + "'");
+        }
+        builder.port(port);
+      }
+      case "--heartbeat-timeout" -> builder.heartbeatTimeout(duration(option, value));
+      case "--cleanup-interval" -> builder.cleanupInterval(duration(option, value));
+      default -> throw new IllegalArgumentException("unknown argument: '" + option + "'");
+    }
+  }
+
+  private static Duration duration(String option, String value) {
+    try {
+      return DurationText.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " " + e.getMessage());
+    }
+  }
+
+  /** slf4j-simple (bundled in the runnable jar) to stdout, with Jetty's start-up chatter quiet. */
+  private static void configureLogging() {
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.out");
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,532 @@
+package dev.registry.server;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The registry's state: instances, leases, the revision index and the parked watches. Knows
+ * nothing of HTTP.
+ *
+ * <p>Threading: every change runs under one lock and publishes immutable {@link ServiceView}
+ * snapshots, so reads of a view take no lock. A heartbeat takes no lock either: it renews the
+ * instance's {@link Lease} with a compare-and-set and publishes nothing, since a renewal is not a
+ * change. Watches are told outside the lock.
+ *
+ * <p>Expiry: {@code nextExpiry} is a lower bound of every live lease end (renewals only push
+ * ends later). Whenever the clock passes it — a read noticing, the expiry timer the owner runs
+ * through {@code expiryScheduler}, or {@link #sweep()} — the ended instances are removed as one
+ * change, so an expired instance is gone from every answer at once and its watchers wake.
+ */
+final class Registry {
+  static final String DEFAULT_STAGE = "default";
+
+  private final Clock clock;
+  private final LongConsumer expiryScheduler;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ConcurrentHashMap<String, Stage> stages = new ConcurrentHashMap<>();
+
+  /** The last revision handed out; written under the lock. */
+  private volatile long revision;
+  /** A lower bound of every live lease end; written under the lock. */
+  private volatile long nextExpiry = Long.MAX_VALUE;
+  /** The highest index of a pruned empty service: the index of any service not held. */
+  private volatile long prunedFloor;
+
+  private boolean closed;
+
+  /**
+   * @param clock the time source of every lease
+   * @param expiryScheduler told, under the lock, each time the earliest lease end becomes earlier
+   *     or is recomputed ({@link Long#MAX_VALUE} when no lease is held); the owner runs {@link
+   *     #sweep()} at (or just after) that epoch millisecond
+   */
+  Registry(Clock clock, LongConsumer expiryScheduler) {
+    this.clock = clock;
+    this.expiryScheduler = expiryScheduler;
+  }
+
+  /** What a registration asks for. {@code id} is null when the client sent none. */
+  record Registration(
+      String service,
+      String stage,
+      @Nullable String id,
+      String address,
+      InstanceStatus status,
+      Map<String, String> metadata,
+      long ttlMillis) {}
+
+  /** How an instance is named in a heartbeat, deregistration or status change. */
+  record InstanceRef(@Nullable String id, @Nullable String address) {
+    InstanceRef {
+      if (id == null && address == null) {
+        throw new IllegalArgumentException("id or address is required");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return id != null ? "id " + id : "address " + address;
+    }
+  }
+
+  /** The outcome of a registration: whether it created the instance, and the view's index. */
+  record Registered(boolean created, Instance instance, long index) {}
+
+  /** The outcome of a status change or deregistration: the instance and the view's index. */
+  record Changed(Instance instance, long index) {}
+
+  /** Aggregated counts of one service across stages, for {@code /services}. */
+  record ServiceCounts(int total, int active) {}
+
+  private static final class Stage {
+    final String name;
+    final ConcurrentHashMap<String, Service> services = new ConcurrentHashMap<>();
+    final Set<Watch> watches = new LinkedHashSet<>();
+    volatile long index;
+    volatile @Nullable CatalogView catalog;
+
+    Stage(String name) {
+      this.name = name;
+    }
+  }
+
+  private static final class Service {
+    final ConcurrentHashMap<String, Instance> byId = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, Instance> byAddress = new ConcurrentHashMap<>();
+    final Set<Watch> watches = new LinkedHashSet<>();
+    volatile ServiceView view;
+
+    Service(String name, String stage, long index) {
+      this.view = new ServiceView(name, stage, index, List.of());
+    }
+  }
+
+  // ---------------------------------------------------------------- changes
+
+  Registered register(Registration r) {
+    List<Watch> wake = new ArrayList<>();
+    lock.lock();
+    try {
+      long now = clock.millis();
+      expireDue(now, wake);
+      Stage stage = stages.computeIfAbsent(r.stage(), Stage::new);
+      Service service = stage.services.computeIfAbsent(r.service(), n -> new Service(n, r.stage(), prunedFloor));
+      Instance byAddress = service.byAddress.get(r.address());
+      Instance existing = r.id() != null ? service.byId.get(r.id()) : byAddress;
+      String id = existing != null ? existing.id : r.id() != null ? r.id() : UUID.randomUUID().toString();
+      List<Instance> instances = new ArrayList<>(service.view.instances());
+      boolean changed = false;
+
+      if (byAddress != null && !byAddress.id.equals(id)) {
+        // The address is the physical identity: a new id at a held address takes its place.
+        byAddress.lease.remove();
+        service.byId.remove(byAddress.id);
+        service.byAddress.remove(byAddress.address);
+        instances.remove(byAddress);
+        changed = true;
+      }
+
+      Instance instance;
+      if (existing != null) {
+        instance = existing.with(r.address(), r.status(), r.metadata(), r.ttlMillis());
+        existing.lease.reset(now + r.ttlMillis());
+        if (!instance.sameViewAs(existing)) {
+          service.byAddress.remove(existing.address, existing);
+          service.byId.put(id, instance);
+          service.byAddress.put(instance.address, instance);
+          instances.set(instances.indexOf(existing), instance);
+          changed = true;
+        } else {
+          instance = existing;
+        }
+      } else {
+        instance = new Instance(r.service(), r.stage(), id, r.address(), r.status(), r.metadata(),
+            r.ttlMillis(), now, new Lease(now + r.ttlMillis()));
+        service.byId.put(id, instance);
+        service.byAddress.put(instance.address, instance);
+        instances.add(instance);
+        changed = true;
+      }
+      if (changed) {
+        publish(stage, service, instances, wake);
+      }
+      lowerNextExpiry(now + r.ttlMillis());
+      return new Registered(existing == null, instance, service.view.index());
+    } finally {
+      lock.unlock();
+      wakeAll(wake);
+    }
+  }
+
+  /**
+   * Renews the lease of a live instance. Takes no lock and publishes nothing.
+   *
+   * @throws NotRegisteredException when the instance is not live (never registered, removed, or
+   *     its lease has ended)
+   */
+  Instance heartbeat(String serviceName, String stageName, InstanceRef ref) {
+    Instance instance = find(serviceName, stageName, ref);
+    long now = clock.millis();
+    if (!instance.lease.renew(now, now + instance.ttlMillis)) {
+      expireIfDue();
+      throw notRegistered(serviceName, stageName, ref);
+    }
+    return instance;
+  }
+
+  /** Removes an instance; a change. @throws NotRegisteredException if it is not live */
+  Changed deregister(String serviceName, String stageName, InstanceRef ref) {
+    List<Watch> wake = new ArrayList<>();
+    lock.lock();
+    try {
+      expireDue(clock.millis(), wake);
+      Instance instance = find(serviceName, stageName, ref);
+      Stage stage = stages.get(stageName);
+      Service service = stage.services.get(serviceName);
+      instance.lease.remove();
+      service.byId.remove(instance.id);
+      service.byAddress.remove(instance.address);
+      List<Instance> instances = new ArrayList<>(service.view.instances());
+      instances.remove(instance);
+      publish(stage, service, instances, wake);
+      return new Changed(instance, service.view.index());
+    } finally {
+      lock.unlock();
+      wakeAll(wake);
+    }
+  }
+
+  /**
+   * Sets an instance's status (a change when it differs); renews nothing.
+   *
+   * @throws NotRegisteredException if the instance is not live
+   */
+  Changed setStatus(String serviceName, String stageName, InstanceRef ref, InstanceStatus status) {
+    List<Watch> wake = new ArrayList<>();
+    lock.lock();
+    try {
+      expireDue(clock.millis(), wake);
+      Instance instance = find(serviceName, stageName, ref);
+      Stage stage = stages.get(stageName);
+      Service service = stage.services.get(serviceName);
+      if (instance.status != status) {
+        Instance updated = instance.withStatus(status);
+        service.byId.put(updated.id, updated);
+        service.byAddress.put(updated.address, updated);
+        List<Instance> instances = new ArrayList<>(service.view.instances());
+        instances.set(instances.indexOf(instance), updated);
+        publish(stage, service, instances, wake);
+        instance = updated;
+      }
+      return new Changed(instance, service.view.index());
+    } finally {
+      lock.unlock();
+      wakeAll(wake);
+    }
+  }
+
+  /**
+   * Removes every instance whose lease has ended, recomputes the next expiry, and drops empty
+   * services that nobody watches. The expiry timer, the cleanup timer and tests all run this.
+   */
+  void sweep() {
+    List<Watch> wake = new ArrayList<>();
+    lock.lock();
+    try {
+      expireDue(clock.millis(), wake);
+      long floor = prunedFloor;
+      for (Stage stage : stages.values()) {
+        for (var it = stage.services.entrySet().iterator(); it.hasNext(); ) {
+          Service service = it.next().getValue();
+          if (service.view.isEmpty() && service.watches.isEmpty()) {
+            floor = Math.max(floor, service.view.index());
+            it.remove();
+          }
+        }
+      }
+      prunedFloor = floor;
+    } finally {
+      lock.unlock();
+      wakeAll(wake);
+    }
+  }
+
+  /** Tells every parked watch and refuses new ones; idempotent. */
+  void close() {
+    List<Watch> wake = new ArrayList<>();
+    lock.lock();
+    try {
+      closed = true;
+      for (Stage stage : stages.values()) {
+        wake.addAll(stage.watches);
+        stage.watches.clear();
+        for (Service service : stage.services.values()) {
+          wake.addAll(service.watches);
+          service.watches.clear();
+        }
+      }
+    } finally {
+      lock.unlock();
+      wakeAll(wake);
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The current view of a service in a stage; empty (and carrying an index) when unknown. */
+  ServiceView view(String serviceName, String stageName) {
+    expireIfDue();
+    Stage stage = stages.get(stageName);
+    Service service = stage == null ? null : stage.services.get(serviceName);
+    return service != null ? service.view : new ServiceView(serviceName, stageName, prunedFloor, List.of());
+  }
+
+  /** Every non-empty service of a stage; rebuilt only when the stage changed. */
+  CatalogView catalog(String stageName) {
+    expireIfDue();
+    Stage stage = stages.get(stageName);
+    if (stage == null) {
+      return new CatalogView(stageName, 0, Map.of());
+    }
+    CatalogView cached = stage.catalog;
+    if (cached != null && cached.index() == stage.index) {
+      return cached;
+    }
+    lock.lock();
+    try {
+      Map<String, ServiceView> services = new TreeMap<>();
+      for (var e : stage.services.entrySet()) {
+        if (!e.getValue().view.isEmpty()) {
+          services.put(e.getKey(), e.getValue().view);
+        }
+      }
+      CatalogView built = new CatalogView(stageName, stage.index, java.util.Collections.unmodifiableMap(services));
+      stage.catalog = built;
+      return built;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Per service name, across stages: instances held and live ones. Sorted by name. */
+  Map<String, ServiceCounts> services() {
+    expireIfDue();
+    long now = clock.millis();
+    Map<String, int[]> counts = new TreeMap<>();
+    for (Stage stage : stages.values()) {
+      for (var e : stage.services.entrySet()) {
+        List<Instance> instances = e.getValue().view.instances();
+        if (instances.isEmpty()) {
+          continue;
+        }
+        int[] c = counts.computeIfAbsent(e.getKey(), k -> new int[2]);
+        for (Instance i : instances) {
+          c[0]++;
+          if (i.lease.end() > now) {
+            c[1]++;
+          }
+        }
+      }
+    }
+    Map<String, ServiceCounts> result = new TreeMap<>();
+    counts.forEach((name, c) -> result.put(name, new ServiceCounts(c[0], c[1])));
+    return result;
+  }
+
+  /** The last revision handed out: the highest index of any view. */
+  long revision() {
+    return revision;
+  }
+
+  // ---------------------------------------------------------------- watches
+
+  /**
+   * Parks {@code watch} until the view of the service differs from {@code index}. Returns false,
+   * parking nothing, when it already differs or the registry is closed: answer at once.
+   */
+  boolean watchService(String serviceName, String stageName, long index, Watch watch) {
+    expireIfDue();
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      Stage stage = stages.computeIfAbsent(stageName, Stage::new);
+      Service service = stage.services.computeIfAbsent(serviceName, n -> new Service(n, stageName, prunedFloor));
+      if (service.view.index() != index) {
+        return false;
+      }
+      service.watches.add(watch);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Parks {@code watch} until the catalog of the stage differs from {@code index}. */
+  boolean watchCatalog(String stageName, long index, Watch watch) {
+    expireIfDue();
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      Stage stage = stages.computeIfAbsent(stageName, Stage::new);
+      if (stage.index != index) {
+        return false;
+      }
+      stage.watches.add(watch);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets a parked watch (its wait ended or its client went away). */
+  void unwatch(Watch watch, String stageName, @Nullable String serviceName) {
+    lock.lock();
+    try {
+      Stage stage = stages.get(stageName);
+      if (stage == null) {
+        return;
+      }
+      if (serviceName == null) {
+        stage.watches.remove(watch);
+      } else {
+        Service service = stage.services.get(serviceName);
+        if (service != null) {
+          service.watches.remove(watch);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many watches are parked; for tests and the health answer. */
+  int watchCount() {
+    lock.lock();
+    try {
+      int n = 0;
+      for (Stage stage : stages.values()) {
+        n += stage.watches.size();
+        for (Service service : stage.services.values()) {
+          n += service.watches.size();
+        }
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Runs expiry now if the clock has passed the earliest lease end; cheap otherwise. */
+  void expireIfDue() {
+    if (clock.millis() < nextExpiry) {
+      return;
+    }
+    List<Watch> wake = new ArrayList<>();
+    lock.lock();
+    try {
+      expireDue(clock.millis(), wake);
+    } finally {
+      lock.unlock();
+      wakeAll(wake);
+    }
+  }
+
+  private Instance find(String serviceName, String stageName, InstanceRef ref) {
+    Stage stage = stages.get(stageName);
+    Service service = stage == null ? null : stage.services.get(serviceName);
+    if (service == null || service.view.isEmpty()) {
+      throw notRegistered(serviceName, stageName, ref);
+    }
+    Instance instance = ref.id() != null ? service.byId.get(ref.id()) : service.byAddress.get(ref.address());
+    if (instance == null || instance.lease.end() == Lease.REMOVED) {
+      throw notRegistered(serviceName, stageName, ref);
+    }
+    return instance;
+  }
+
+  private NotRegisteredException notRegistered(String serviceName, String stageName, InstanceRef ref) {
+    Stage stage = stages.get(stageName);
+    Service service = stage == null ? null : stage.services.get(serviceName);
+    if (service == null || service.view.isEmpty()) {
+      return new NotRegisteredException(false, "Service " + serviceName + " not found"
+          + (stageName.equals(DEFAULT_STAGE) ? "" : " in stage " + stageName));
+    }
+    return new NotRegisteredException(true, "Instance with " + ref + " not found in service " + serviceName
+        + (stageName.equals(DEFAULT_STAGE) ? "" : " in stage " + stageName));
+  }
+
+  /** Under the lock: removes ended instances if the clock has passed the earliest lease end. */
+  private void expireDue(long now, List<Watch> wake) {
+    if (now < nextExpiry) {
+      return;
+    }
+    long earliest = Long.MAX_VALUE;
+    for (Stage stage : stages.values()) {
+      for (Service service : stage.services.values()) {
+        List<Instance> instances = service.view.instances();
+        List<Instance> kept = null;
+        for (int i = 0; i < instances.size(); i++) {
+          Instance instance = instances.get(i);
+          if (instance.lease.expire(now)) {
+            if (kept == null) {
+              kept = new ArrayList<>(instances.subList(0, i));
+            }
+            service.byId.remove(instance.id, instance);
+            service.byAddress.remove(instance.address, instance);
+          } else {
+            earliest = Math.min(earliest, instance.lease.end());
+            if (kept != null) {
+              kept.add(instance);
+            }
+          }
+        }
+        if (kept != null) {
+          publish(stage, service, kept, wake);
+        }
+      }
+    }
+    nextExpiry = earliest;
+    expiryScheduler.accept(earliest);
+  }
+
+  private void lowerNextExpiry(long leaseEnd) {
+    if (leaseEnd < nextExpiry) {
+      nextExpiry = leaseEnd;
+      expiryScheduler.accept(leaseEnd);
+    }
+  }
+
+  /** Under the lock: takes the next revision for a changed view and collects its watches. */
+  private void publish(Stage stage, Service service, List<Instance> instances, List<Watch> wake) {
+    long index = ++revision;
+    ServiceView old = service.view;
+    service.view = new ServiceView(old.service(), old.stage(), index, instances);
+    stage.index = index;
+    wake.addAll(service.watches);
+    service.watches.clear();
+    wake.addAll(stage.watches);
+    stage.watches.clear();
+  }
+
+  private static void wakeAll(List<Watch> wake) {
+    for (Watch watch : wake) {
+      watch.changed();
+    }
+  }
+}

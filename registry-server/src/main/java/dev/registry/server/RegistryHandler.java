@@ -1,0 +1,456 @@
+package dev.registry.server;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP layer: routes, request validation, JSON answers and long-polls, as a non-blocking
+ * Jetty core handler. A long-poll parks a {@link Watch} on the registry and returns from {@link
+ * #handle}; the request is completed later, on a pool thread, by the change, its timeout, or
+ * the registry closing. No thread waits for it.
+ */
+final class RegistryHandler extends Handler.Abstract.NonBlocking {
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+  static final Duration MAX_WAIT = Duration.ofSeconds(300);
+  static final String INDEX_HEADER = "X-Registry-Index";
+
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
+  private static final String JSON = "application/json";
+  /** Idle time granted to a parked long-poll's connection beyond its wait. */
+  private static final long IDLE_MARGIN_MILLIS = 30_000;
+
+  private final Registry registry;
+  private final Clock clock;
+  private final long defaultTtlMillis;
+  private final long startedAtMillis;
+  private final Scheduler scheduler;
+  private final Executor executor;
+
+  RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor) {
+    this.registry = registry;
+    this.clock = clock;
+    this.defaultTtlMillis = defaultTtl.toMillis();
+    this.startedAtMillis = clock.millis();
+    this.scheduler = scheduler;
+    this.executor = executor;
+  }
+
+  private interface BodyRoute {
+    void handle(RequestBody body, Response response, Callback callback);
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    guard(request, response, callback, () -> route(request, response, callback));
+    return true;
+  }
+
+  private void route(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    switch (path) {
+      case "/register" -> post(request, response, callback, this::register);
+      case "/heartbeat" -> post(request, response, callback, this::heartbeat);
+      case "/deregister" -> post(request, response, callback, this::deregister);
+      case "/status" -> post(request, response, callback, this::status);
+      case "/services" -> {
+        requireGet(request);
+        services(response, callback);
+      }
+      case "/health" -> {
+        requireGet(request);
+        health(response, callback);
+      }
+      case "/catalog" -> {
+        requireGet(request);
+        catalog(request, response, callback);
+      }
+      default -> {
+        if (path.startsWith("/discover/")) {
+          requireGet(request);
+          discover(request, response, callback, path.substring("/discover/".length()));
+        } else {
+          throw new ApiException(404, "not_found", "no such route: " + RequestBody.quote(path));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- POST routes
+
+  private void register(RequestBody body, Response response, Callback callback) {
+    String service = body.service();
+    String address = body.address();
+    Registry.Registration registration = new Registry.Registration(
+        service,
+        body.stage(),
+        body.id(),
+        address,
+        orDefault(body.status(), InstanceStatus.UP),
+        body.metadata(),
+        body.ttlMillis(defaultTtlMillis));
+    Registry.Registered r = registry.register(registration);
+    Instance i = r.instance();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", r.created() ? "registered" : "updated");
+    m.put("message", "Service " + service + (r.created() ? " registered at " : " updated at ") + address);
+    m.put("service", service);
+    m.put("address", i.address);
+    m.put("id", i.id);
+    m.put("stage", i.stage);
+    m.put("ttl_seconds", i.ttlSeconds());
+    m.put("index", r.index());
+    send(response, callback, r.created() ? 201 : 200, m, null);
+  }
+
+  private void heartbeat(RequestBody body, Response response, Callback callback) {
+    String service = body.service();
+    String stage = body.stage();
+    Instance i = registry.heartbeat(service, stage, body.instanceRef());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "ok");
+    m.put("message", "Heartbeat received for " + service + " at " + i.address);
+    m.put("service", service);
+    m.put("address", i.address);
+    m.put("id", i.id);
+    m.put("stage", i.stage);
+    m.put("ttl_seconds", i.ttlSeconds());
+    send(response, callback, 200, m, null);
+  }
+
+  private void deregister(RequestBody body, Response response, Callback callback) {
+    String service = body.service();
+    Registry.Changed c = registry.deregister(service, body.stage(), body.instanceRef());
+    Instance i = c.instance();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "deregistered");
+    m.put("message", "Service " + service + " deregistered from " + i.address);
+    m.put("service", service);
+    m.put("address", i.address);
+    m.put("id", i.id);
+    m.put("stage", i.stage);
+    m.put("index", c.index());
+    send(response, callback, 200, m, null);
+  }
+
+  private void status(RequestBody body, Response response, Callback callback) {
+    String service = body.service();
+    String stage = body.stage();
+    Registry.InstanceRef ref = body.instanceRef();
+    InstanceStatus status = body.requiredStatus();
+    Registry.Changed c = registry.setStatus(service, stage, ref, status);
+    Instance i = c.instance();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "ok");
+    m.put("service", service);
+    m.put("address", i.address);
+    m.put("id", i.id);
+    m.put("stage", i.stage);
+    m.put("instance_status", i.status.name());
+    m.put("index", c.index());
+    send(response, callback, 200, m, null);
+  }
+
+  // ---------------------------------------------------------------- GET routes
+
+  private void discover(Request request, Response response, Callback callback, String rawService) {
+    String service = RequestBody.name("service", rawService);
+    Fields query = Request.extractQueryParameters(request);
+    String stage = queryStage(query);
+    Long index = queryIndex(query);
+    Duration wait = queryWait(query);
+    Runnable answer = () -> {
+      ServiceView view = registry.view(service, stage);
+      send(response, callback, view.isEmpty() ? 404 : 200, Json.discover(view, clock.millis()), view.index());
+    };
+    if (index != null
+        && park(request, response, callback, wait, answer,
+            w -> registry.watchService(service, stage, index, w),
+            w -> registry.unwatch(w, stage, service))) {
+      return;
+    }
+    answer.run();
+  }
+
+  private void catalog(Request request, Response response, Callback callback) {
+    Fields query = Request.extractQueryParameters(request);
+    String stage = queryStage(query);
+    Long index = queryIndex(query);
+    Duration wait = queryWait(query);
+    Runnable answer = () -> {
+      CatalogView catalog = registry.catalog(stage);
+      send(response, callback, 200, Json.catalog(catalog, clock.millis()), catalog.index());
+    };
+    if (index != null
+        && park(request, response, callback, wait, answer,
+            w -> registry.watchCatalog(stage, index, w),
+            w -> registry.unwatch(w, stage, null))) {
+      return;
+    }
+    answer.run();
+  }
+
+  private void services(Response response, Callback callback) {
+    Map<String, Object> services = new LinkedHashMap<>();
+    registry.services().forEach((name, c) -> {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("total_instances", c.total());
+      s.put("active_instances", c.active());
+      services.put(name, s);
+    });
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("services", services);
+    m.put("total_services", services.size());
+    send(response, callback, 200, m, null);
+  }
+
+  private void health(Response response, Callback callback) {
+    var services = registry.services();
+    int instances = services.values().stream().mapToInt(Registry.ServiceCounts::active).sum();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "healthy");
+    m.put("services", services.size());
+    m.put("instances", instances);
+    m.put("index", registry.revision());
+    m.put("uptime_seconds", Json.seconds(clock.millis() - startedAtMillis));
+    send(response, callback, 200, m, null);
+  }
+
+  // ---------------------------------------------------------------- long-poll
+
+  /**
+   * Parks the request until the watch fires, the wait ends or the client goes away. Returns false
+   * (parking nothing) when the view already differs from the index asked for: answer at once.
+   */
+  private boolean park(Request request, Response response, Callback callback, Duration wait, Runnable answer,
+      Predicate<Watch> watch, Consumer<Watch> unwatch) {
+    if (wait.isZero()) {
+      return false;
+    }
+    LongPoll poll = new LongPoll(request, response, callback, answer, unwatch);
+    request.addFailureListener(poll::failed);
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    long idle = wait.toMillis() + IDLE_MARGIN_MILLIS;
+    if (endPoint.getIdleTimeout() > 0 && endPoint.getIdleTimeout() < idle) {
+      endPoint.setIdleTimeout(idle);
+    }
+    if (!watch.test(poll)) {
+      poll.done.set(true);
+      return false;
+    }
+    poll.timeout = scheduler.schedule(poll::timedOut, wait.toMillis(), TimeUnit.MILLISECONDS);
+    if (poll.done.get()) {
+      poll.timeout.cancel();
+    }
+    return true;
+  }
+
+  private final class LongPoll implements Watch {
+    final AtomicBoolean done = new AtomicBoolean();
+    final Request request;
+    final Response response;
+    final Callback callback;
+    final Runnable answer;
+    final Consumer<Watch> unwatch;
+    volatile Scheduler.@Nullable Task timeout;
+
+    LongPoll(Request request, Response response, Callback callback, Runnable answer, Consumer<Watch> unwatch) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+      this.answer = answer;
+      this.unwatch = unwatch;
+    }
+
+    @Override
+    public void changed() {
+      if (done.compareAndSet(false, true)) {
+        Scheduler.Task task = timeout;
+        if (task != null) {
+          task.cancel();
+        }
+        executor.execute(() -> guard(request, response, callback, answer));
+      }
+    }
+
+    void timedOut() {
+      if (done.compareAndSet(false, true)) {
+        unwatch.accept(this);
+        executor.execute(() -> guard(request, response, callback, answer));
+      }
+    }
+
+    void failed(Throwable failure) {
+      if (done.compareAndSet(false, true)) {
+        Scheduler.Task task = timeout;
+        if (task != null) {
+          task.cancel();
+        }
+        unwatch.accept(this);
+        callback.failed(failure);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private void post(Request request, Response response, Callback callback, BodyRoute route) {
+    if (!"POST".equals(request.getMethod())) {
+      throw new ApiException(405, "method_not_allowed",
+          request.getMethod() + " is not allowed on " + Request.getPathInContext(request) + "; use POST", "POST");
+    }
+    String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    if (contentType != null && !isJsonish(contentType)) {
+      throw new ApiException(415, "unsupported_media_type",
+          "the body must be JSON (Content-Type: application/json), not " + RequestBody.quote(contentType));
+    }
+    long length = request.getLength();
+    if (length > MAX_BODY_BYTES) {
+      throw tooLarge(length);
+    }
+    Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).whenComplete((bytes, failure) ->
+        guard(request, response, callback, () -> {
+          if (failure != null) {
+            if (failure instanceof IllegalArgumentException || failure.getCause() instanceof IllegalArgumentException) {
+              throw tooLarge(-1);
+            }
+            throw new ApiException(400, "malformed_json", "the request body could not be read: " + failure);
+          }
+          route.handle(RequestBody.parse(bytes), response, callback);
+        }));
+  }
+
+  private static ApiException tooLarge(long length) {
+    return new ApiException(413, "body_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes"
+        + (length >= 0 ? " (" + length + ")" : ""));
+  }
+
+  /**
+   * JSON, or the form type that {@code curl -d} sends when no type is given: the body must
+   * still parse as JSON.
+   */
+  private static boolean isJsonish(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    return type.isEmpty()
+        || type.equals(JSON)
+        || (type.startsWith("application/") && type.endsWith("+json"))
+        || type.equals("application/x-www-form-urlencoded");
+  }
+
+  private static void requireGet(Request request) {
+    if (!"GET".equals(request.getMethod())) {
+      throw new ApiException(405, "method_not_allowed",
+          request.getMethod() + " is not allowed on " + Request.getPathInContext(request) + "; use GET", "GET");
+    }
+  }
+
+  private static String queryStage(Fields query) {
+    String stage = query.getValue("stage");
+    if (stage == null) {
+      return Registry.DEFAULT_STAGE;
+    }
+    try {
+      return RequestBody.name("stage", stage);
+    } catch (ApiException e) {
+      throw ApiException.invalidQuery(e.getMessage());
+    }
+  }
+
+  private static @Nullable Long queryIndex(Fields query) {
+    String index = query.getValue("index");
+    if (index == null) {
+      return null;
+    }
+    try {
+      long value = Long.parseLong(index);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error
+    }
+    throw ApiException.invalidQuery("index must be a non-negative integer: " + RequestBody.quote(index));
+  }
+
+  private static Duration queryWait(Fields query) {
+    String wait = query.getValue("wait");
+    if (wait == null) {
+      return DEFAULT_WAIT;
+    }
+    try {
+      Duration d = DurationText.parse(wait);
+      return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : d;
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidQuery("wait must be a duration like 30s, 500ms or 10: " + RequestBody.quote(wait));
+    }
+  }
+
+  private void guard(Request request, Response response, Callback callback, Runnable action) {
+    try {
+      action.run();
+    } catch (ApiException e) {
+      sendError(response, callback, e);
+    } catch (NotRegisteredException e) {
+      sendError(response, callback,
+          new ApiException(404, e.serviceKnown ? "unknown_instance" : "unknown_service", e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.error("Unexpected failure answering {} {}", request.getMethod(), request.getHttpURI(), e);
+      if (response.isCommitted()) {
+        callback.failed(e);
+      } else {
+        sendError(response, callback, new ApiException(500, "internal_error",
+            "the server failed to answer this request; see its log"));
+      }
+    }
+  }
+
+  private static void sendError(Response response, Callback callback, ApiException e) {
+    if (e.allow != null) {
+      response.getHeaders().put(HttpHeader.ALLOW, e.allow);
+    }
+    if (e.status == 413) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+    send(response, callback, e.status, Json.error(e.code, e.getMessage()), null);
+  }
+
+  static void send(Response response, Callback callback, int status, Object body, @Nullable Long index) {
+    byte[] bytes = Json.write(body);
+    response.setStatus(status);
+    HttpFields.Mutable headers = response.getHeaders();
+    headers.put(HttpHeader.CONTENT_TYPE, JSON);
+    headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
+    headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+    if (index != null) {
+      headers.put(INDEX_HEADER, Long.toString(index));
+    }
+    response.write(true, ByteBuffer.wrap(bytes), callback);
+  }
+
+  private static <T> T orDefault(@Nullable T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+}

@@ -1,0 +1,361 @@
+package dev.registry.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference registry server, embeddable: an in-memory registry with TTL leases and a
+ * long-poll watch behind the REST API of {@code docs/api.md}.
+ *
+ * <pre>{@code
+ * try (RegistryServer server = RegistryServer.builder().port(0).build().start()) {
+ *   URI registry = server.uri();   // http://127.0.0.1:<port>
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Construction does no I/O and starts no thread; {@link #start()} binds and starts the
+ * server's named daemon threads; {@link #close()} stops them. Time comes from the builder's
+ * {@link Clock}, so tests advance a fake clock and call {@link #sweep()} to expire leases.
+ *
+ * <p>Thread-safe.
+ */
+public final class RegistryServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+  /** The wait beyond a lease's end before the expiry timer runs, so that nearby ends share a run. */
+  private static final long EXPIRY_SLACK_MILLIS = 20;
+  private static final long STOP_TIMEOUT_MILLIS = 5_000;
+
+  private final String host;
+  private final int requestedPort;
+  private final Duration heartbeatTimeout;
+  private final Duration cleanupInterval;
+  private final Clock clock;
+  private final Registry registry;
+  private final Server server;
+  private final ServerConnector connector;
+  private final Scheduler scheduler;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private final Object timerLock = new Object();
+  private Scheduler.@Nullable Task expiryTask;
+  private long expiryTaskAt = Long.MAX_VALUE;
+  private Scheduler.@Nullable Task cleanupTask;
+
+  private RegistryServer(Builder b) {
+    this.host = b.host;
+    this.requestedPort = b.port;
+    this.heartbeatTimeout = b.heartbeatTimeout;
+    this.cleanupInterval = b.cleanupInterval;
+    this.clock = b.clock;
+    this.registry = new Registry(clock, this::scheduleExpiry);
+
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName("registry-http");
+    threads.setDaemon(true);
+    this.scheduler = new ScheduledExecutorScheduler("registry-scheduler", true);
+    this.server = new Server(threads, scheduler, null);
+    server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+    server.setStopAtShutdown(false);
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(requestedPort);
+    // On stop, kept-alive idle connections get this long to close (Jetty's default is 1 s);
+    // held long-polls have been answered by then.
+    connector.setShutdownIdleTimeout(100);
+    server.addConnector(connector);
+
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setHandler(new GracefulHandler(
+        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads)));
+  }
+
+  /**
+   * A builder with the defaults of the runnable jar: {@code 127.0.0.1:5001}, a 30 s heartbeat
+   * timeout, a 10 s cleanup interval and the system UTC clock.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the port and starts serving.
+   *
+   * @return this server
+   * @throws UncheckedIOException when the address cannot be bound (in use, not local)
+   * @throws IllegalStateException when already started or closed
+   */
+  public RegistryServer start() {
+    if (closed.get()) {
+      throw new IllegalStateException("the registry server is closed");
+    }
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("the registry server is already started");
+    }
+    try {
+      server.start();
+    } catch (IOException e) {
+      stopQuietly();
+      throw new UncheckedIOException("cannot bind " + host + ":" + requestedPort + ": " + e.getMessage(), e);
+    } catch (Exception e) {
+      stopQuietly();
+      if (e.getCause() instanceof IOException io) {
+        throw new UncheckedIOException("cannot bind " + host + ":" + requestedPort + ": " + io.getMessage(), io);
+      }
+      throw new IllegalStateException("cannot start the registry server: " + e, e);
+    }
+    scheduleCleanup();
+    LOG.info("Registry server listening on {} (heartbeat timeout {}, cleanup interval {})",
+        uri(), DurationText.format(heartbeatTimeout), DurationText.format(cleanupInterval));
+    return this;
+  }
+
+  /**
+   * The bound port: the one asked for, or the ephemeral one chosen when {@code port(0)} was given.
+   *
+   * @return the local port
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public int port() {
+    if (!started.get()) {
+      throw new IllegalStateException("the registry server is not started");
+    }
+    return connector.getLocalPort();
+  }
+
+  /**
+   * The base URI clients use, like {@code http://127.0.0.1:5001}.
+   *
+   * @return the server's base URI
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public URI uri() {
+    String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return URI.create("http://" + h + ":" + port());
+  }
+
+  /**
+   * Runs expiry now, exactly as the timers do: removes every instance whose lease has ended by
+   * the clock, wakes the long-polls watching them, and forgets empty services nobody watches.
+   * Tests advance a fake clock and call this.
+   */
+  public void sweep() {
+    registry.sweep();
+  }
+
+  /**
+   * Stops gracefully: answers every held long-poll with its current view, stops accepting,
+   * waits (at most 5 s) for answers in flight, and stops the server's threads. Idempotent; a
+   * server never started is only marked closed.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (timerLock) {
+      cancel(expiryTask);
+      cancel(cleanupTask);
+      expiryTask = null;
+      cleanupTask = null;
+    }
+    registry.close();
+    if (started.get()) {
+      stopQuietly();
+      LOG.info("Registry server stopped");
+    }
+  }
+
+  /** The registry behind the HTTP layer; for tests in this package. */
+  Registry registry() {
+    return registry;
+  }
+
+  private void stopQuietly() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("Registry server did not stop cleanly: {}", e.toString());
+    }
+  }
+
+  /** Called by the registry, under its lock, when the earliest lease end is (re)computed. */
+  private void scheduleExpiry(long at) {
+    synchronized (timerLock) {
+      if (closed.get() || !started.get() || at == Long.MAX_VALUE) {
+        return;
+      }
+      if (expiryTask != null && expiryTaskAt <= at) {
+        return;
+      }
+      cancel(expiryTask);
+      long delay = Math.max(0, at - clock.millis()) + EXPIRY_SLACK_MILLIS;
+      expiryTaskAt = at;
+      expiryTask = scheduler.schedule(this::expiryTimer, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void expiryTimer() {
+    synchronized (timerLock) {
+      expiryTask = null;
+      expiryTaskAt = Long.MAX_VALUE;
+    }
+    runSweep();
+  }
+
+  private void scheduleCleanup() {
+    synchronized (timerLock) {
+      if (closed.get()) {
+        return;
+      }
+      cleanupTask = scheduler.schedule(() -> {
+        runSweep();
+        scheduleCleanup();
+      }, cleanupInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void runSweep() {
+    try {
+      registry.sweep();
+    } catch (RuntimeException e) {
+      LOG.error("Registry sweep failed", e);
+    }
+  }
+
+  private static void cancel(Scheduler.@Nullable Task task) {
+    if (task != null) {
+      task.cancel();
+    }
+  }
+
+  /**
+   * Configures a {@link RegistryServer}. Each setter checks its argument at once and names the bad
+   * value. Not thread-safe; {@link #build()} may be called more than once.
+   */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 5001;
+    private Duration heartbeatTimeout = Duration.ofSeconds(30);
+    private Duration cleanupInterval = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * The address to bind; default {@code 127.0.0.1}. Use {@code 0.0.0.0} to listen on every
+     * interface.
+     *
+     * @param host a host name or IP literal
+     * @return this builder
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder host(String host) {
+      requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank: '" + host + "'");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /**
+     * The port to bind; default 5001; 0 binds an ephemeral port, read it with {@link
+     * RegistryServer#port()}.
+     *
+     * @param port 0 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0 to 65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * The lease of an instance whose registration sends no {@code ttl_seconds}; default 30 s.
+     *
+     * @param heartbeatTimeout more than zero, at most one hour
+     * @return this builder
+     * @throws IllegalArgumentException if not positive or longer than an hour
+     */
+    public Builder heartbeatTimeout(Duration heartbeatTimeout) {
+      requireNonNull(heartbeatTimeout, "heartbeatTimeout");
+      if (heartbeatTimeout.isNegative() || heartbeatTimeout.toMillis() <= 0) {
+        throw new IllegalArgumentException("heartbeatTimeout must be > 0: " + heartbeatTimeout);
+      }
+      if (heartbeatTimeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("heartbeatTimeout must be at most PT1H: " + heartbeatTimeout);
+      }
+      this.heartbeatTimeout = heartbeatTimeout;
+      return this;
+    }
+
+    /**
+     * How often the sweep forgets expired instances and empty services; default 10 s. Expiry
+     * itself does not wait for it: a timer set to the earliest lease end removes an instance
+     * within a second of its lease ending.
+     *
+     * @param cleanupInterval more than zero
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder cleanupInterval(Duration cleanupInterval) {
+      requireNonNull(cleanupInterval, "cleanupInterval");
+      if (cleanupInterval.isNegative() || cleanupInterval.toMillis() <= 0) {
+        throw new IllegalArgumentException("cleanupInterval must be > 0: " + cleanupInterval);
+      }
+      this.cleanupInterval = cleanupInterval;
+      return this;
+    }
+
+    /**
+     * The time source of leases and uptimes; default {@link Clock#systemUTC()}. Tests hand in a
+     * clock they advance, then call {@link RegistryServer#sweep()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * A new server, not yet started.
+     *
+     * @return the server
+     */
+    public RegistryServer build() {
+      return new RegistryServer(this);
+    }
+  }
+}
