@@ -7,7 +7,9 @@ package dev.registry.client;
 public class NoInstanceAvailableException extends RegistryException {
   private static final long serialVersionUID = 1L;
 
+  /** Serialized: see the accessor. */
   private final String service;
+  /** Serialized: see the accessor. */
   private final String stage;
 
   /**

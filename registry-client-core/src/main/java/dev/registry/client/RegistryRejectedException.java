@@ -7,7 +7,9 @@ package dev.registry.client;
 public class RegistryRejectedException extends RegistryException {
   private static final long serialVersionUID = 1L;
 
+  /** Serialized: see the accessor. */
   private final int statusCode;
+  /** Serialized: see the accessor. */
   private final String errorCode;
 
   /**

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 public class RegistryUnavailableException extends RegistryException {
   private static final long serialVersionUID = 1L;
 
+  /** Serialized: see the accessor. */
   private final int statusCode;
 
   /**

@@ -17,7 +17,14 @@ import java.time.Duration;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param maxAttempts attempts in all, at least 1
+   * @param initialBackoff the first backoff bound, at least 0
+   * @param maxBackoff the largest backoff bound, at least the initial one
+   * @throws IllegalArgumentException if a component is out of range; the message names it
+   */
   public RetryPolicy {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);

@@ -37,8 +37,6 @@ import org.jspecify.annotations.Nullable;
  * @param status the instance's status; only {@link Status#UP} instances are chosen
  * @param metadata free-form string entries (at most 64; keys 1 to 128 characters, values at
  *     most 1024); the {@code weight} entry is read by {@link LoadBalancer#weighted()}
- * @throws IllegalArgumentException if a component breaks its rule; the message names the value
- * @throws NullPointerException if a component other than {@code stage} is null
  */
 public record ServiceInstance(
     String service,
@@ -48,7 +46,18 @@ public record ServiceInstance(
     Status status,
     Map<String, String> metadata) {
 
-  /** Checks every component and copies the metadata. */
+  /**
+   * Checks every component and copies the metadata.
+   *
+   * @param service the service name
+   * @param id the instance id
+   * @param address where the instance serves
+   * @param stage the stage, or null for the client's default stage
+   * @param status the status
+   * @param metadata the metadata entries
+   * @throws IllegalArgumentException if a component breaks its rule; the message names the value
+   * @throws NullPointerException if a component other than {@code stage} is null
+   */
   public ServiceInstance {
     Names.checkName("service", service);
     Names.checkId(id);

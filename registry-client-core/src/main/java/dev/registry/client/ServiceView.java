@@ -18,7 +18,15 @@ import java.util.List;
 public record ServiceView(
     String service, String stage, long index, List<ServiceInstance> instances, boolean stale) {
 
-  /** Checks the components and copies the list. */
+  /**
+   * Checks the components and copies the list.
+   *
+   * @param service the service name
+   * @param stage the stage
+   * @param index the registry's revision of this view
+   * @param instances the instances of every status
+   * @param stale whether the view may be out of date
+   */
   public ServiceView {
     requireNonNull(service, "service");
     requireNonNull(stage, "stage");

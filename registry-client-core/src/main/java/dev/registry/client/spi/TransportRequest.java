@@ -19,7 +19,14 @@ import org.jspecify.annotations.Nullable;
  */
 public record TransportRequest(String method, URI uri, @Nullable String body, Duration timeout) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param method {@code GET} or {@code POST}
+   * @param uri the full URI
+   * @param body the JSON body, or null
+   * @param timeout the bound of the whole call, positive
+   */
   public TransportRequest {
     requireNonNull(method, "method");
     requireNonNull(uri, "uri");

@@ -10,7 +10,12 @@ import static java.util.Objects.requireNonNull;
  */
 public record TransportResponse(int code, String body) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param code the HTTP status code
+   * @param body the body, empty when there was none
+   */
   public TransportResponse {
     requireNonNull(body, "body");
   }
