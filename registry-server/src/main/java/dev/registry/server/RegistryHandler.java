@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -333,10 +334,15 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).whenComplete((bytes, failure) ->
         guard(request, response, callback, () -> {
           if (failure != null) {
-            if (failure instanceof IllegalArgumentException || failure.getCause() instanceof IllegalArgumentException) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            // Jetty's size cap fails the read with an IllegalStateException; anything else is the
+            // connection failing, and there is nobody left to answer.
+            if (cause instanceof IllegalStateException || cause instanceof IllegalArgumentException) {
               throw tooLarge(-1);
             }
-            throw new ApiException(400, "malformed_json", "the request body could not be read: " + failure);
+            callback.failed(cause);
+            return;
           }
           route.handle(RequestBody.parse(bytes), response, callback);
         }));
