@@ -37,6 +37,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
   static final Duration MAX_WAIT = Duration.ofSeconds(300);
   static final String INDEX_HEADER = "X-Registry-Index";
+  /** Bodies declared up to this size are read and dropped before the 413; larger ones close. */
+  static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
   private static final String JSON = "application/json";
@@ -329,7 +331,17 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
     long length = request.getLength();
     if (length > MAX_BODY_BYTES) {
-      throw tooLarge(length);
+      if (length > MAX_DRAINED_BYTES) {
+        throw tooLarge(length);
+      }
+      // Read and drop a moderately large body before answering: a client still sending it
+      // would otherwise see the connection reset instead of the 413.
+      Content.Source.consumeAll(request, Callback.from(
+          () -> guard(request, response, callback, () -> {
+            throw tooLarge(length);
+          }),
+          callback::failed));
+      return;
     }
     Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).whenComplete((bytes, failure) ->
         guard(request, response, callback, () -> {
@@ -436,9 +448,6 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private static void sendError(Response response, Callback callback, ApiException e) {
     if (e.allow != null) {
       response.getHeaders().put(HttpHeader.ALLOW, e.allow);
-    }
-    if (e.status == 413) {
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
     send(response, callback, e.status, Json.error(e.code, e.getMessage()), null);
   }
