@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +37,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
   static final Duration MAX_WAIT = Duration.ofSeconds(300);
   static final String INDEX_HEADER = "X-Registry-Index";
+  /** Bodies declared up to this size are read and dropped before the 413; larger ones close. */
+  static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
   private static final String JSON = "application/json";
@@ -328,15 +331,30 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
     long length = request.getLength();
     if (length > MAX_BODY_BYTES) {
-      throw tooLarge(length);
+      if (length > MAX_DRAINED_BYTES) {
+        throw tooLarge(length);
+      }
+      // Read and drop a moderately large body before answering: a client still sending it
+      // would otherwise see the connection reset instead of the 413.
+      Content.Source.consumeAll(request, Callback.from(
+          () -> guard(request, response, callback, () -> {
+            throw tooLarge(length);
+          }),
+          callback::failed));
+      return;
     }
     Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).whenComplete((bytes, failure) ->
         guard(request, response, callback, () -> {
           if (failure != null) {
-            if (failure instanceof IllegalArgumentException || failure.getCause() instanceof IllegalArgumentException) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            // Jetty's size cap fails the read with an IllegalStateException; anything else is the
+            // connection failing, and there is nobody left to answer.
+            if (cause instanceof IllegalStateException || cause instanceof IllegalArgumentException) {
               throw tooLarge(-1);
             }
-            throw new ApiException(400, "malformed_json", "the request body could not be read: " + failure);
+            callback.failed(cause);
+            return;
           }
           route.handle(RequestBody.parse(bytes), response, callback);
         }));
@@ -430,9 +448,6 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private static void sendError(Response response, Callback callback, ApiException e) {
     if (e.allow != null) {
       response.getHeaders().put(HttpHeader.ALLOW, e.allow);
-    }
-    if (e.status == 413) {
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
     send(response, callback, e.status, Json.error(e.code, e.getMessage()), null);
   }
