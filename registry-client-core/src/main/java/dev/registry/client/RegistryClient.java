@@ -150,6 +150,34 @@ public interface RegistryClient extends AutoCloseable {
   Watch watch(String service, String stage, ServiceListener listener);
 
   /**
+   * Returns the names of the services that have at least one live instance in this client's
+   * stage, sorted. Asks the registry each time (one request, with retries): the list is not
+   * cached, so it suits management views (the Spring adapter's
+   * {@code DiscoveryClient.getServices()}), not a hot path.
+   *
+   * @return the service names (immutable, possibly empty)
+   * @throws RegistryException if the registry could not be reached
+   * @throws UnsupportedOperationException if this implementation cannot list services (the
+   *     default of this method, for implementations written before it existed)
+   */
+  default List<String> services() {
+    return services(stage());
+  }
+
+  /**
+   * Like {@link #services()}, in another stage.
+   *
+   * @param stage the stage
+   * @return the service names (immutable, possibly empty), sorted
+   * @throws RegistryException if the registry could not be reached
+   * @throws UnsupportedOperationException if this implementation cannot list services (the
+   *     default)
+   */
+  default List<String> services(String stage) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot list services");
+  }
+
+  /**
    * Runs now the work that is due: renews the leases whose heartbeat interval has passed
    * (registering again those the registry forgot), and refreshes cached views older than the
    * refresh interval. Each call to the registry is bounded by the request timeout. This is how

@@ -209,4 +209,21 @@ class ReferenceServerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> watcher.instances("payment-service")
         .stream().map(ServiceInstance::id).toList().equals(List.of("payment-2")));
   }
+  @Test
+  void servicesListsTheServicesWithALiveInstanceInTheStageSortedAndForgetsDeregisteredOnes() {
+    RegistryClient services = client(builder());
+    Registration payment = services.register(payment(1));
+    services.register(ServiceInstance.builder("audit-service")
+        .address(URI.create("http://127.0.0.1:9100")).build());
+    services.register(ServiceInstance.builder("user-service").stage("staging")
+        .address(URI.create("http://127.0.0.1:9200")).build());
+    RegistryClient reader = client(builder());
+
+    assertThat(reader.services()).containsExactly("audit-service", "payment-service");
+    assertThat(reader.services("staging")).containsExactly("user-service");
+    assertThat(reader.services("nowhere")).isEmpty();
+
+    payment.close();
+    assertThat(reader.services()).containsExactly("audit-service");
+  }
 }

@@ -12,6 +12,7 @@ import dev.registry.client.spi.TransportResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +81,19 @@ final class HttpRegistryBackend implements RegistryBackend {
   @Override
   public ServiceView discover(String service, String stage, Duration timeout) {
     return view(exchange("GET", discoverPath(service, stage), null, timeout), service, stage);
+  }
+
+  @Override
+  public List<String> services(String stage, Duration timeout) {
+    Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
+    if (x.response.code() != 200) {
+      throw refusal(x);
+    }
+    try {
+      return JsonCodec.catalogServices(x.response.body());
+    } catch (IOException e) {
+      throw unreadable(x, e);
+    }
   }
 
   @Override

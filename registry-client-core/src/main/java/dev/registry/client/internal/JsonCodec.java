@@ -138,6 +138,29 @@ final class JsonCodec {
     }
   }
 
+  /** Reads the service names of a catalog answer, sorted: the keys of its {@code services}. */
+  static List<String> catalogServices(String body) throws IOException {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expectObject(p);
+      List<String> names = new ArrayList<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("services".equals(name) && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            names.add(p.currentName());
+            p.nextToken();
+            p.skipChildren();
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      names.sort(null);
+      return List.copyOf(names);
+    }
+  }
+
   private static ServiceInstance instance(JsonParser p, String service, String stage)
       throws IOException {
     String id = null;

@@ -217,6 +217,21 @@ public final class RealRegistryClient implements RegistryClient {
     return lookup(service, stage).snapshot().view();
   }
 
+  @Override
+  public List<String> services(String stage) {
+    ensureOpen();
+    Checks.name("stage", stage);
+    RegistryBackend b = backend();
+    try {
+      List<String> names = retrying.call(() -> b.services(stage, config.requestTimeout()));
+      events.registryReachable();
+      return names;
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+  }
+
   /** Returns a loaded holder. The fast path reads the cache and nothing else. */
   @SuppressWarnings("NullAway")
   private ServiceHolder lookup(String service, String stage) {

@@ -5,6 +5,7 @@ import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,6 +38,9 @@ interface RegistryBackend {
 
   /** Returns the current view; an unknown service is an empty view. */
   ServiceView discover(String service, String stage, Duration timeout);
+
+  /** Returns the names of the services with a live instance in {@code stage}. */
+  List<String> services(String stage, Duration timeout);
 
   /**
    * Returns the view once its index differs from {@code index}, or when {@code wait} ends
