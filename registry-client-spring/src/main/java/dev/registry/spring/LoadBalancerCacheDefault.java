@@ -15,9 +15,16 @@ import org.springframework.core.env.MapPropertySource;
  * long-poll keeps fresh within milliseconds, without a request per call. LoadBalancer's own
  * cache (35 s by default) in front of it would only add staleness: a new instance would get no
  * traffic, and a deregistered one would still be called, for up to 35 s.
+ *
+ * <p>With the cache off, LoadBalancer logs a WARN ("LoadBalancerCacheManager not available") for
+ * every service it resolves; the logger of that message
+ * ({@code ServiceInstanceListSupplierBuilder}) defaults to ERROR here as well, also overridable.
  */
 public final class LoadBalancerCacheDefault implements EnvironmentPostProcessor {
   static final String PROPERTY = "spring.cloud.loadbalancer.cache.enabled";
+  /** Logs a WARN per service when the cache is off; the cache being off is our intent. */
+  static final String BUILDER_LOGGER =
+      "logging.level.org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplierBuilder";
   static final String SOURCE = "registryClientDefaults";
 
   /** Creates the post-processor (Spring Boot does, from {@code spring.factories}). */
@@ -31,6 +38,6 @@ public final class LoadBalancerCacheDefault implements EnvironmentPostProcessor 
       return;
     }
     environment.getPropertySources().addLast(
-        new MapPropertySource(SOURCE, Map.of(PROPERTY, "false")));
+        new MapPropertySource(SOURCE, Map.of(PROPERTY, "false", BUILDER_LOGGER, "ERROR")));
   }
 }

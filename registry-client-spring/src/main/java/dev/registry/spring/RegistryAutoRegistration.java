@@ -223,7 +223,7 @@ public final class RegistryAutoRegistration
       }
       serviceRegistry.deregister(registration);
       registeredStatus = null;
-      log.info("Deregistered {}; the web server stops in {} ms", registration,
+      log.info("Deregistered {}; serving {} ms more while callers hear of it", registration,
           propagationWait.toMillis());
       return true;
     }
