@@ -75,5 +75,19 @@ class SpringExamplesTest {
     assertThat(get(port(one), "/actuator/health").body())
         .contains("\"registry\"").contains("\"instanceId\":\"greeting-1\"")
         .contains("\"status\":\"UP\"");
+
+    // Spring Cloud's /serviceregistry endpoint reads and sets the status in the registry.
+    assertThat(get(port(one), "/actuator/serviceregistry").body()).isEqualTo("UP");
+    HttpResponse<String> set = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port(one) + "/actuator/serviceregistry"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"status\": \"OUT_OF_SERVICE\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(set.statusCode()).isEqualTo(200);
+    assertThat(get(port(one), "/actuator/serviceregistry").body()).isEqualTo("OUT_OF_SERVICE");
+    assertThat(http.send(HttpRequest.newBuilder(
+            URI.create(registry.uri() + "/discover/greeting-service")).build(),
+        HttpResponse.BodyHandlers.ofString()).body())
+        .contains("\"id\":\"greeting-1\"").contains("\"status\":\"OUT_OF_SERVICE\"");
   }
 }
