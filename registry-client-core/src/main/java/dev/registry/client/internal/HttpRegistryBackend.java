@@ -12,6 +12,7 @@ import dev.registry.client.spi.TransportResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +81,19 @@ final class HttpRegistryBackend implements RegistryBackend {
   @Override
   public ServiceView discover(String service, String stage, Duration timeout) {
     return view(exchange("GET", discoverPath(service, stage), null, timeout), service, stage);
+  }
+
+  @Override
+  public Map<String, ServiceView> catalog(String stage, Duration timeout) {
+    Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
+    if (x.response.code() == 200) {
+      try {
+        return JsonCodec.catalog(x.response.body(), stage);
+      } catch (IOException e) {
+        throw unreadable(x, e);
+      }
+    }
+    throw refusal(x);
   }
 
   @Override

@@ -114,28 +114,63 @@ final class JsonCodec {
   static ServiceView view(String body, String service, String stage) throws IOException {
     try (JsonParser p = FACTORY.createParser(body)) {
       expectObject(p);
-      long index = 0;
-      String theStage = stage;
-      List<ServiceInstance> instances = new ArrayList<>();
+      return viewFields(p, service, stage);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IOException("unreadable view of " + service + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a catalog answer ({@code GET /catalog}): every service of the stage with its view,
+   * in the registry's order. Unknown fields are skipped.
+   */
+  static Map<String, ServiceView> catalog(String body, String stage) throws IOException {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expectObject(p);
+      Map<String, ServiceView> views = new LinkedHashMap<>();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
-        if ("index".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
-          index = p.getLongValue();
-        } else if ("stage".equals(name) && value == JsonToken.VALUE_STRING) {
-          theStage = p.getText();
-        } else if ("instances".equals(name) && value == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.START_OBJECT) {
-            instances.add(instance(p, service, stage));
+        if ("services".equals(name) && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String service = p.currentName();
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+              throw new IOException("service " + service + " of the catalog is not an object");
+            }
+            views.put(service, viewFields(p, service, stage));
           }
         } else {
           p.skipChildren();
         }
       }
-      return new ServiceView(service, theStage, index, instances, false);
+      return views;
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IOException("unreadable view of " + service + ": " + e.getMessage(), e);
+      throw new IOException("unreadable catalog of stage " + stage + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The fields of a view object, the parser just past its START_OBJECT. */
+  private static ServiceView viewFields(JsonParser p, String service, String stage)
+      throws IOException {
+    long index = 0;
+    String theStage = stage;
+    List<ServiceInstance> instances = new ArrayList<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      if ("index".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
+        index = p.getLongValue();
+      } else if ("stage".equals(name) && value == JsonToken.VALUE_STRING) {
+        theStage = p.getText();
+      } else if ("instances".equals(name) && value == JsonToken.START_ARRAY) {
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+          instances.add(instance(p, service, stage));
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new ServiceView(service, theStage, index, instances, false);
   }
 
   private static ServiceInstance instance(JsonParser p, String service, String stage)
