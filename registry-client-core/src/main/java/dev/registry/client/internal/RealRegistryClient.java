@@ -74,7 +74,7 @@ public final class RealRegistryClient implements RegistryClient {
     this.events = new Events(config.eventListener());
     this.retrying = new Retrying(config.retryPolicy());
     this.endpoints = new Endpoints(config.registryUrls());
-    this.cache = new ServiceCache(config.idleTimeout(), clock, events);
+    this.cache = new ServiceCache(config.idleTimeout(), clock, events, !config.backgroundRefresh());
   }
 
   // ---- lazily created resources
