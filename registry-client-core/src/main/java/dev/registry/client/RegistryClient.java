@@ -202,8 +202,8 @@ public interface RegistryClient extends AutoCloseable {
   }
 
   /**
-   * Registers an instance with one attempt and no heartbeat: for serverless functions, whose
-   * container is frozen between invocations. Its lease is renewed by {@link #runDueWork()} (or
+   * Registers an instance, with the retry policy's attempts, and sends it no heartbeat: for
+   * serverless functions, whose container is frozen between invocations. Its lease is renewed by {@link #runDueWork()} (or
    * {@link #runDueWork(Duration)}) once the heartbeat interval has passed, and registered again
    * when the registry has forgotten it. Closing the returned handle, or the client, deregisters
    * it. Installs no shutdown hook.

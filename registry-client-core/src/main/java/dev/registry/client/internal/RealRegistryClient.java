@@ -192,7 +192,9 @@ public final class RealRegistryClient implements RegistryClient {
     ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
     ServiceInstance registered;
     try {
-      registered = backend().register(resolved, config.leaseTtlSeconds(), config.requestTimeout());
+      RegistryBackend b = backend();
+      registered = retrying.call(
+          () -> b.register(resolved, config.leaseTtlSeconds(), config.requestTimeout()));
     } catch (RegistryException e) {
       events.registryFailed(e);
       throw e;
