@@ -89,7 +89,7 @@ class ColdStartTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void theInlinePathLoadsNoOkHttpCaffeineResilience4jNorDatabind() throws Exception {
+  void theInlinePathLoadsNoOkHttpCaffeineResilience4jNorJackson() throws Exception {
     FakeRegistry registry = new FakeRegistry()
         .answer("/catalog", FakeRegistry.json(200, ServerlessTest.CATALOG));
     server.setDispatcher(registry);
@@ -105,7 +105,7 @@ class ColdStartTest {
           || name.startsWith("okio.") || name.startsWith("kotlin.")
           || name.startsWith("com.github.benmanes.caffeine.")
           || name.startsWith("io.github.resilience4j.")
-          || name.startsWith("com.fasterxml.jackson.databind."));
+          || name.startsWith("com.fasterxml.jackson."));
     }
   }
 
