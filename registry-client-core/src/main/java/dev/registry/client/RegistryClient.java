@@ -188,6 +188,85 @@ public interface RegistryClient extends AutoCloseable {
   void runDueWork();
 
   /**
+   * Runs the work that is due, like {@link #runDueWork()}, but within {@code budget}: each call
+   * to the registry is bounded by what remains of it (and by the request timeout), retries
+   * never start past it, and work left when it is spent waits for the next call. Never throws
+   * because the registry is slow, down or refusing: failures are counted, reported to the
+   * {@link EventListener}, and the stale views keep serving. This is what the AWS Lambda adapter
+   * calls on each invocation.
+   *
+   * <p>The default runs {@link #runDueWork()} and ignores the budget; the client made by
+   * {@link #builder()} honours it.
+   *
+   * @param budget the most time to spend, positive
+   * @throws IllegalArgumentException if the budget is not positive
+   * @throws IllegalStateException if this client is closed
+   */
+  default void runDueWork(Duration budget) {
+    Names.checkPositive("budget", budget);
+    runDueWork();
+  }
+
+  /**
+   * Fills the cache with every service of {@code stage} in one call to the registry (the
+   * catalog route, {@code GET /catalog?stage=}), so that the lookups that follow make no call
+   * at all. Views already cached are replaced by the registry's answer. A service absent from
+   * the catalog is fetched at its first lookup, as usual. Warms an AWS Lambda container in one
+   * round trip. With background refresh, every service of the catalog is then watched until it
+   * goes idle.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}; the client made by
+   * {@link #builder()} implements it.
+   *
+   * @param stage the stage to fetch
+   * @return how many services were cached
+   * @throws RegistryException if the registry could not be reached (after the retry policy's
+   *     attempts) or refused the request; the cache is unchanged then
+   * @throws IllegalArgumentException if the stage is not a valid name
+   * @throws IllegalStateException if this client is closed
+   */
+  default int warmUp(String stage) {
+    throw new UnsupportedOperationException("warmUp is not supported by " + this);
+  }
+
+  /**
+   * Registers an instance, with the retry policy's attempts, and sends it no heartbeat: for
+   * serverless functions, whose container is frozen between invocations. Its lease is renewed by {@link #runDueWork()} (or
+   * {@link #runDueWork(Duration)}) once the heartbeat interval has passed, and registered again
+   * when the registry has forgotten it. Closing the returned handle, or the client, deregisters
+   * it. Installs no shutdown hook.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}; the client made by
+   * {@link #builder()} implements it.
+   *
+   * @param instance the instance; a null stage means this client's stage
+   * @return the handle of the registration
+   * @throws RegistryException if the registry could not be reached or refused the instance
+   * @throws IllegalStateException if this client is closed
+   */
+  default Registration registerOnce(ServiceInstance instance) {
+    throw new UnsupportedOperationException("registerOnce is not supported by " + this);
+  }
+
+  /**
+   * Removes an instance from the registry, identified by its service, stage and id, whether
+   * this client registered it or not (for example a CloudFormation stack deleting the endpoint
+   * that an earlier deploy registered). A registration of this client for the same instance
+   * stops being renewed. One attempt per the retry policy, bounded by the request timeout.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}; the client made by
+   * {@link #builder()} implements it.
+   *
+   * @param instance the instance; a null stage means this client's stage
+   * @return true if the registry removed it, false if it did not know it
+   * @throws RegistryException if the registry could not be reached or refused the request
+   * @throws IllegalStateException if this client is closed
+   */
+  default boolean deregister(ServiceInstance instance) {
+    throw new UnsupportedOperationException("deregister is not supported by " + this);
+  }
+
+  /**
    * Returns a snapshot of this client's counters.
    *
    * @return the counters

@@ -12,7 +12,7 @@ import dev.registry.client.spi.TransportResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -84,16 +84,16 @@ final class HttpRegistryBackend implements RegistryBackend {
   }
 
   @Override
-  public List<String> services(String stage, Duration timeout) {
+  public Map<String, ServiceView> catalog(String stage, Duration timeout) {
     Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
-    if (x.response.code() != 200) {
-      throw refusal(x);
+    if (x.response.code() == 200) {
+      try {
+        return JsonCodec.catalog(x.response.body(), stage);
+      } catch (IOException e) {
+        throw unreadable(x, e);
+      }
     }
-    try {
-      return JsonCodec.catalogServices(x.response.body());
-    } catch (IOException e) {
-      throw unreadable(x, e);
-    }
+    throw refusal(x);
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Lease implements Registration {
   private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
+
+  /** No deadline: the retry policy and the request timeout bound the calls. */
+  private static final long NO_DEADLINE = Long.MIN_VALUE;
 
   private final RealRegistryClient client;
   private final ReentrantLock lock = new ReentrantLock();
@@ -52,6 +56,19 @@ final class Lease implements Registration {
 
   /** One heartbeat. Never throws: a scheduled task that throws is never run again. */
   void renew() {
+    renew(NO_DEADLINE);
+  }
+
+  /**
+   * One heartbeat (and a re-registration if the registry forgot the instance) within
+   * {@code deadlineNanos} ({@link System#nanoTime()}): each call bounded by what remains, no
+   * retry past it. Never throws.
+   */
+  void renewBefore(long deadlineNanos) {
+    renew(deadlineNanos);
+  }
+
+  private void renew(long deadlineNanos) {
     if (closed.get()) {
       return;
     }
@@ -61,15 +78,15 @@ final class Lease implements Registration {
         return;
       }
       ServiceInstance current = instance;
-      boolean known = client.retrying.call(
-          () -> client.backend().renew(current, client.config.requestTimeout()));
+      boolean known = call(deadlineNanos,
+          timeout -> client.backend().renew(current, timeout));
       client.events.registryReachable();
       if (known) {
         renewedAtMillis = client.clock.millis();
         client.counters.heartbeatsSent.increment();
         client.events.fire(l -> l.heartbeatSent(current));
       } else {
-        reRegister();
+        reRegister(deadlineNanos);
       }
     } catch (RegistryException e) {
       client.counters.heartbeatsFailed.increment();
@@ -85,11 +102,20 @@ final class Lease implements Registration {
     }
   }
 
+  /** A call with the retry policy, bounded by the deadline unless there is none. */
+  private <T> T call(long deadlineNanos, Function<Duration, T> call) {
+    if (deadlineNanos == NO_DEADLINE) {
+      return client.retrying.call(() -> call.apply(client.config.requestTimeout()));
+    }
+    return client.retrying.callBefore(deadlineNanos,
+        () -> call.apply(client.boundedTimeout(deadlineNanos - System.nanoTime())));
+  }
+
   /** The registry forgot the instance (restart, expiry): register it again, now. */
-  private void reRegister() {
+  private void reRegister(long deadlineNanos) {
     ServiceInstance current = instance;
-    ServiceInstance registered = client.retrying.call(() -> client.backend().register(
-        current, client.config.leaseTtlSeconds(), client.config.requestTimeout()));
+    ServiceInstance registered = call(deadlineNanos, timeout -> client.backend().register(
+        current, client.config.leaseTtlSeconds(), timeout));
     instance = registered;
     renewedAtMillis = client.clock.millis();
     client.counters.reRegistrations.increment();
@@ -118,7 +144,7 @@ final class Lease implements Registration {
       client.events.registryReachable();
       instance = updated;
       if (!known) {
-        reRegister();
+        reRegister(NO_DEADLINE);
       }
     } finally {
       lock.unlock();

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -73,7 +74,7 @@ public final class RealRegistryClient implements RegistryClient {
     this.events = new Events(config.eventListener());
     this.retrying = new Retrying(config.retryPolicy());
     this.endpoints = new Endpoints(config.registryUrls());
-    this.cache = new ServiceCache(config.idleTimeout(), clock, events);
+    this.cache = new ServiceCache(config.idleTimeout(), clock, events, !config.backgroundRefresh());
   }
 
   // ---- lazily created resources
@@ -184,6 +185,57 @@ public final class RealRegistryClient implements RegistryClient {
     leases.remove(lease);
   }
 
+  @Override
+  public Registration registerOnce(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ensureOpen();
+    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
+    ServiceInstance registered;
+    try {
+      RegistryBackend b = backend();
+      registered = retrying.call(
+          () -> b.register(resolved, config.leaseTtlSeconds(), config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    Lease lease = new Lease(this, registered, clock.millis());
+    leases.add(lease);
+    events.fire(l -> l.registered(registered));
+    log.debug("Registered {} {} at {} (renewed lazily)",
+        registered.service(), registered.id(), registered.address());
+    if (closed) {
+      lease.close();
+      throw new IllegalStateException("RegistryClient is closed");
+    }
+    return lease;
+  }
+
+  @Override
+  public boolean deregister(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ensureOpen();
+    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
+    for (Lease lease : leases) {
+      ServiceInstance held = lease.instance();
+      if (held.service().equals(resolved.service()) && held.id().equals(resolved.id())
+          && resolved.stage().equals(held.stage()) && lease.stop()) {
+        forget(lease);
+      }
+    }
+    boolean known;
+    try {
+      known = retrying.call(() -> backend().deregister(resolved, config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    events.fire(l -> l.deregistered(resolved, true));
+    return known;
+  }
+
   // ---- lookups
 
   @Override
@@ -221,15 +273,44 @@ public final class RealRegistryClient implements RegistryClient {
   public List<String> services(String stage) {
     ensureOpen();
     Checks.name("stage", stage);
-    RegistryBackend b = backend();
+    Map<String, ServiceView> views;
     try {
-      List<String> names = retrying.call(() -> b.services(stage, config.requestTimeout()));
-      events.registryReachable();
-      return names;
+      views = retrying.call(() -> backend().catalog(stage, config.requestTimeout()));
     } catch (RegistryException e) {
       events.registryFailed(e);
       throw e;
     }
+    events.registryReachable();
+    List<String> names = new ArrayList<>(views.keySet());
+    names.sort(null);
+    return List.copyOf(names);
+  }
+
+  @Override
+  public int warmUp(String stage) {
+    ensureOpen();
+    Checks.name("stage", stage);
+    Map<String, ServiceView> views;
+    try {
+      views = retrying.call(() -> backend().catalog(stage, config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    long now = clock.millis();
+    for (Map.Entry<String, ServiceView> e : views.entrySet()) {
+      ServiceHolder holder = cache.getOrCreate(e.getKey(), stage);
+      holder.refreshLock.lock();
+      try {
+        holder.apply(e.getValue(), now);
+      } finally {
+        holder.refreshLock.unlock();
+      }
+      counters.refreshes.increment();
+      startWatching(holder);
+    }
+    return views.size();
   }
 
   /** Returns a loaded holder. The fast path reads the cache and nothing else. */
@@ -297,8 +378,12 @@ public final class RealRegistryClient implements RegistryClient {
   }
 
   private void refreshOnce(ServiceHolder holder) {
+    refreshOnce(holder, config.requestTimeout());
+  }
+
+  private void refreshOnce(ServiceHolder holder, Duration timeout) {
     try {
-      ServiceView view = backend().discover(holder.service, holder.stage, config.requestTimeout());
+      ServiceView view = backend().discover(holder.service, holder.stage, timeout);
       events.registryReachable();
       counters.refreshes.increment();
       holder.apply(view, clock.millis());
@@ -478,6 +563,46 @@ public final class RealRegistryClient implements RegistryClient {
         }
       }
     }
+  }
+
+  @Override
+  public void runDueWork(Duration budget) {
+    Checks.positive("budget", budget);
+    ensureOpen();
+    long deadline = System.nanoTime() + budget.toNanos();
+    long now = clock.millis();
+    for (Lease lease : leases) {
+      if (deadline - System.nanoTime() <= 0) {
+        return;
+      }
+      if (lease.due(now)) {
+        lease.renewBefore(deadline);
+      }
+    }
+    cache.cleanUp();
+    for (ServiceHolder holder : cache.holders()) {
+      if (!holder.listeners.isEmpty()) {
+        cache.touch(holder);
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return;
+      }
+      if (now - holder.checkedAtMillis >= config.refreshInterval().toMillis()
+          && holder.refreshLock.tryLock()) {
+        try {
+          refreshOnce(holder, boundedTimeout(remaining));
+        } finally {
+          holder.refreshLock.unlock();
+        }
+      }
+    }
+  }
+
+  /** The request timeout, or less when less than it remains; at least a millisecond. */
+  Duration boundedTimeout(long remainingNanos) {
+    return Retrying.min(config.requestTimeout(),
+        Duration.ofNanos(Math.max(1_000_000, remainingNanos)));
   }
 
   // ---- the rest

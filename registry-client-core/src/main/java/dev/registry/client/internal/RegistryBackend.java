@@ -5,7 +5,7 @@ import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,8 +39,13 @@ interface RegistryBackend {
   /** Returns the current view; an unknown service is an empty view. */
   ServiceView discover(String service, String stage, Duration timeout);
 
-  /** Returns the names of the services with a live instance in {@code stage}. */
-  List<String> services(String stage, Duration timeout);
+  /**
+   * Returns every service of {@code stage} with its view, in one call (the catalog route).
+   * The default throws {@link UnsupportedOperationException}: a backend without a catalog.
+   */
+  default Map<String, ServiceView> catalog(String stage, Duration timeout) {
+    throw new UnsupportedOperationException("no catalog: " + this);
+  }
 
   /**
    * Returns the view once its index differs from {@code index}, or when {@code wait} ends

@@ -6,47 +6,60 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The cached views: one Caffeine cache per stage, keyed by service name, so that a lookup
- * allocates no key object. Entries not read for the idle timeout are evicted (and stop being
- * watched); time comes from the client's clock, so tests drive expiry. Maintenance runs on the
- * calling thread: a client starts no thread of Caffeine's.
+ * The cached views: one map per stage, keyed by service name, so that a lookup allocates no
+ * key object. Entries not read for the idle timeout are evicted (and stop being watched); time
+ * comes from the client's clock, so tests drive expiry. Maintenance runs on the calling
+ * thread: a client starts no thread for its cache.
+ *
+ * <p>With background refresh each stage is a Caffeine cache ({@code expireAfterAccess}). In
+ * the inline mode (AWS Lambda) it is a plain {@link ConcurrentHashMap} whose entries carry the
+ * time of their last read, swept by {@link #cleanUp()}: a Lambda function looks up a handful
+ * of services, and Caffeine's classes (tens of them, loaded at the first lookup) cost a cold
+ * start more than they give there. Caffeine is referenced only from {@link CaffeineStage}, so
+ * the inline mode never loads it.
  */
 final class ServiceCache {
-  private final ConcurrentHashMap<String, Cache<String, ServiceHolder>> stages =
-      new ConcurrentHashMap<>();
-  private final Function<String, Cache<String, ServiceHolder>> newStage;
-  private final Events events;
+  /** The services of one stage. */
+  interface Stage {
+    @Nullable ServiceHolder get(String service);
 
-  ServiceCache(Duration idleTimeout, Clock clock, Events events) {
-    this.events = events;
-    long origin = clock.millis();
-    this.newStage = stage -> Caffeine.newBuilder()
-        .expireAfterAccess(idleTimeout)
-        .ticker(() -> (clock.millis() - origin) * 1_000_000L)
-        .executor(Runnable::run)
-        .<String, ServiceHolder>removalListener((service, holder, cause) -> {
-          if (holder != null && cause != RemovalCause.REPLACED) {
-            holder.close();
-          }
-        })
-        .build();
+    ServiceHolder getOrCreate(String service);
+
+    Collection<ServiceHolder> holders();
+
+    void cleanUp();
+
+    void invalidateAll();
+  }
+
+  private final ConcurrentHashMap<String, Stage> stages = new ConcurrentHashMap<>();
+  private final Function<String, Stage> newStage;
+
+  ServiceCache(Duration idleTimeout, Clock clock, Events events, boolean inline) {
+    if (inline) {
+      this.newStage = stage -> new MapStage(stage, idleTimeout.toMillis(), clock, events);
+    } else {
+      long origin = clock.millis();
+      this.newStage = stage -> new CaffeineStage(stage, idleTimeout, clock, origin, events);
+    }
   }
 
   /** The hot path: no allocation. */
   @Nullable ServiceHolder get(String service, String stage) {
-    Cache<String, ServiceHolder> cache = stages.get(stage);
-    return cache == null ? null : cache.getIfPresent(service);
+    Stage cache = stages.get(stage);
+    return cache == null ? null : cache.get(service);
   }
 
   ServiceHolder getOrCreate(String service, String stage) {
-    return stages.computeIfAbsent(stage, newStage)
-        .get(service, s -> new ServiceHolder(s, stage, events));
+    return stages.computeIfAbsent(stage, newStage).getOrCreate(service);
   }
 
   /** Counts as a read, so that a watched service never goes idle. */
@@ -56,17 +69,122 @@ final class ServiceCache {
 
   List<ServiceHolder> holders() {
     List<ServiceHolder> all = new ArrayList<>();
-    for (Cache<String, ServiceHolder> cache : stages.values()) {
-      all.addAll(cache.asMap().values());
+    for (Stage cache : stages.values()) {
+      all.addAll(cache.holders());
     }
     return all;
   }
 
   void cleanUp() {
-    stages.values().forEach(Cache::cleanUp);
+    stages.values().forEach(Stage::cleanUp);
   }
 
   void invalidateAll() {
-    stages.values().forEach(Cache::invalidateAll);
+    stages.values().forEach(Stage::invalidateAll);
+  }
+
+  /** Background mode: Caffeine's {@code expireAfterAccess}, ticking on the client's clock. */
+  static final class CaffeineStage implements Stage {
+    private final String stage;
+    private final Events events;
+    private final Cache<String, ServiceHolder> cache;
+
+    CaffeineStage(String stage, Duration idleTimeout, Clock clock, long origin, Events events) {
+      this.stage = stage;
+      this.events = events;
+      this.cache = Caffeine.newBuilder()
+          .expireAfterAccess(idleTimeout)
+          .ticker(() -> (clock.millis() - origin) * 1_000_000L)
+          .executor(Runnable::run)
+          .<String, ServiceHolder>removalListener((service, holder, cause) -> {
+            if (holder != null && cause != RemovalCause.REPLACED) {
+              holder.close();
+            }
+          })
+          .build();
+    }
+
+    @Override
+    public @Nullable ServiceHolder get(String service) {
+      return cache.getIfPresent(service);
+    }
+
+    @Override
+    public ServiceHolder getOrCreate(String service) {
+      return cache.get(service, s -> new ServiceHolder(s, stage, events));
+    }
+
+    @Override
+    public Collection<ServiceHolder> holders() {
+      return cache.asMap().values();
+    }
+
+    @Override
+    public void cleanUp() {
+      cache.cleanUp();
+    }
+
+    @Override
+    public void invalidateAll() {
+      cache.invalidateAll();
+    }
+  }
+
+  /** Inline mode: a plain map; a read stamps the entry, {@link #cleanUp()} evicts idle ones. */
+  static final class MapStage implements Stage {
+    private final String stage;
+    private final long idleMillis;
+    private final Clock clock;
+    private final Events events;
+    private final ConcurrentHashMap<String, ServiceHolder> map = new ConcurrentHashMap<>();
+
+    MapStage(String stage, long idleMillis, Clock clock, Events events) {
+      this.stage = stage;
+      this.idleMillis = idleMillis;
+      this.clock = clock;
+      this.events = events;
+    }
+
+    @Override
+    public @Nullable ServiceHolder get(String service) {
+      ServiceHolder holder = map.get(service);
+      if (holder != null) {
+        holder.accessedAtMillis = clock.millis();
+      }
+      return holder;
+    }
+
+    @Override
+    public ServiceHolder getOrCreate(String service) {
+      ServiceHolder holder = map.computeIfAbsent(service, s -> new ServiceHolder(s, stage, events));
+      holder.accessedAtMillis = clock.millis();
+      return holder;
+    }
+
+    @Override
+    public Collection<ServiceHolder> holders() {
+      return map.values();
+    }
+
+    @Override
+    public void cleanUp() {
+      long now = clock.millis();
+      for (Iterator<ServiceHolder> it = map.values().iterator(); it.hasNext(); ) {
+        ServiceHolder holder = it.next();
+        if (now - holder.accessedAtMillis >= idleMillis) {
+          it.remove();
+          holder.close();
+        }
+      }
+    }
+
+    @Override
+    public void invalidateAll() {
+      for (Iterator<ServiceHolder> it = map.values().iterator(); it.hasNext(); ) {
+        ServiceHolder holder = it.next();
+        it.remove();
+        holder.close();
+      }
+    }
   }
 }

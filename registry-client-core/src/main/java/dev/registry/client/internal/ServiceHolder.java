@@ -38,6 +38,8 @@ final class ServiceHolder {
   private volatile @Nullable Snapshot snapshot;
   /** When the registry was last asked about this view (answered or not), clock millis. */
   volatile long checkedAtMillis;
+  /** Inline mode only: when the entry was last read, clock millis (idle eviction). */
+  volatile long accessedAtMillis;
   volatile @Nullable Future<?> inFlight;
   volatile boolean closed;
   /** Consecutive long-poll failures; touched only by the poll loop, one step at a time. */
