@@ -16,19 +16,31 @@ import org.jspecify.annotations.Nullable;
  * allocates no key object. Entries not read for the idle timeout are evicted (and stop being
  * watched); time comes from the client's clock, so tests drive expiry. Maintenance runs on the
  * calling thread: a client starts no thread of Caffeine's.
+ *
+ * <p>Caffeine's ticker is a coarse copy of the clock, advanced by {@link #cleanUp()} (the
+ * periodic refresh, {@code runDueWork}) and by the first lookup of a service, never by a
+ * cached lookup: reading the clock cost more than the rest of {@code choose} together (the
+ * pick benchmark, docs/benchmarks.md). An access is therefore stamped with the time of the
+ * last clean-up, up to one refresh interval early, which the idle timeout (longer than the
+ * refresh interval) absorbs.
  */
 final class ServiceCache {
   private final ConcurrentHashMap<String, Cache<String, ServiceHolder>> stages =
       new ConcurrentHashMap<>();
   private final Function<String, Cache<String, ServiceHolder>> newStage;
   private final Events events;
+  private final Clock clock;
+  private final long origin;
+  /** Clock millis since {@code origin} as of the last {@link #tick()}, in nanoseconds. */
+  private volatile long coarseNanos;
 
   ServiceCache(Duration idleTimeout, Clock clock, Events events) {
     this.events = events;
-    long origin = clock.millis();
+    this.clock = clock;
+    this.origin = clock.millis();
     this.newStage = stage -> Caffeine.newBuilder()
         .expireAfterAccess(idleTimeout)
-        .ticker(() -> (clock.millis() - origin) * 1_000_000L)
+        .ticker(() -> coarseNanos)
         .executor(Runnable::run)
         .<String, ServiceHolder>removalListener((service, holder, cause) -> {
           if (holder != null && cause != RemovalCause.REPLACED) {
@@ -45,6 +57,7 @@ final class ServiceCache {
   }
 
   ServiceHolder getOrCreate(String service, String stage) {
+    tick();
     return stages.computeIfAbsent(stage, newStage)
         .get(service, s -> new ServiceHolder(s, stage, events));
   }
@@ -63,7 +76,12 @@ final class ServiceCache {
   }
 
   void cleanUp() {
+    tick();
     stages.values().forEach(Cache::cleanUp);
+  }
+
+  private void tick() {
+    coarseNanos = (clock.millis() - origin) * 1_000_000L;
   }
 
   void invalidateAll() {
