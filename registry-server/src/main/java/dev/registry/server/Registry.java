@@ -244,6 +244,10 @@ final class Registry {
     lock.lock();
     try {
       expireDue(clock.millis(), wake);
+      // Re-arm the expiry timer even when nothing was due: a read may have expired the lease
+      // this timer was set for (and told the owner the next end while that timer was pending,
+      // which the owner ignores), so without this the next end waits for the cleanup interval.
+      expiryScheduler.accept(nextExpiry);
       long floor = prunedFloor;
       for (Stage stage : stages.values()) {
         for (var it = stage.services.entrySet().iterator(); it.hasNext(); ) {

@@ -77,6 +77,22 @@ class RegistryTest {
   }
 
   @Test
+  void aSweepAfterAReadExpiredTheLeaseStillTellsTheExpiryTimerTheNextEnd() {
+    registry.register(registration("s", "http://h:1", null));
+    clock.advance(Duration.ofSeconds(10));
+    registry.register(registration("s", "http://h:2", null));
+    clock.advance(Duration.ofSeconds(20));
+    // A read notices the first lease's end before the timer set for it runs ...
+    assertThat(registry.view("s", "default").instances()).hasSize(1);
+    expiries.clear();
+
+    // ... so when that timer runs, nothing is due, but it must be set again for the second end.
+    registry.sweep();
+
+    assertThat(expiries).containsExactly(clock.millis() + 10_000);
+  }
+
+  @Test
   void aReadNoticesAnEndedLeaseWithoutASweep() {
     registry.register(registration("s", "http://h:1", null));
     long before = registry.revision();

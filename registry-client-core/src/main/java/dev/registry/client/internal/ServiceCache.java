@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,13 @@ import org.jspecify.annotations.Nullable;
  * of services, and Caffeine's classes (tens of them, loaded at the first lookup) cost a cold
  * start more than they give there. Caffeine is referenced only from {@link CaffeineStage}, so
  * the inline mode never loads it.
+ *
+ * <p>Both read time from a coarse copy of the clock, advanced by {@link #cleanUp()} (the
+ * periodic refresh, {@code runDueWork}) and by the first lookup of a service, never by a
+ * cached lookup: reading the clock cost more than the rest of {@code choose} together (the
+ * pick benchmark, docs/benchmarks.md). An access is therefore stamped with the time of the
+ * last clean-up, up to one refresh interval early, which the idle timeout (longer than the
+ * refresh interval) absorbs.
  */
 final class ServiceCache {
   /** The services of one stage. */
@@ -42,13 +50,19 @@ final class ServiceCache {
 
   private final ConcurrentHashMap<String, Stage> stages = new ConcurrentHashMap<>();
   private final Function<String, Stage> newStage;
+  private final Clock clock;
+  /** The clock's millis as of the last {@link #tick()}. */
+  private volatile long coarseMillis;
 
   ServiceCache(Duration idleTimeout, Clock clock, Events events, boolean inline) {
+    this.clock = clock;
+    this.coarseMillis = clock.millis();
+    LongSupplier now = () -> coarseMillis;
     if (inline) {
-      this.newStage = stage -> new MapStage(stage, idleTimeout.toMillis(), clock, events);
+      this.newStage = stage -> new MapStage(stage, idleTimeout.toMillis(), now, events);
     } else {
-      long origin = clock.millis();
-      this.newStage = stage -> new CaffeineStage(stage, idleTimeout, clock, origin, events);
+      long origin = coarseMillis;
+      this.newStage = stage -> new CaffeineStage(stage, idleTimeout, now, origin, events);
     }
   }
 
@@ -59,6 +73,7 @@ final class ServiceCache {
   }
 
   ServiceHolder getOrCreate(String service, String stage) {
+    tick();
     return stages.computeIfAbsent(stage, newStage).getOrCreate(service);
   }
 
@@ -76,7 +91,12 @@ final class ServiceCache {
   }
 
   void cleanUp() {
+    tick();
     stages.values().forEach(Stage::cleanUp);
+  }
+
+  private void tick() {
+    coarseMillis = clock.millis();
   }
 
   void invalidateAll() {
@@ -89,12 +109,13 @@ final class ServiceCache {
     private final Events events;
     private final Cache<String, ServiceHolder> cache;
 
-    CaffeineStage(String stage, Duration idleTimeout, Clock clock, long origin, Events events) {
+    CaffeineStage(String stage, Duration idleTimeout, LongSupplier clock, long origin,
+        Events events) {
       this.stage = stage;
       this.events = events;
       this.cache = Caffeine.newBuilder()
           .expireAfterAccess(idleTimeout)
-          .ticker(() -> (clock.millis() - origin) * 1_000_000L)
+          .ticker(() -> (clock.getAsLong() - origin) * 1_000_000L)
           .executor(Runnable::run)
           .<String, ServiceHolder>removalListener((service, holder, cause) -> {
             if (holder != null && cause != RemovalCause.REPLACED) {
@@ -134,11 +155,11 @@ final class ServiceCache {
   static final class MapStage implements Stage {
     private final String stage;
     private final long idleMillis;
-    private final Clock clock;
+    private final LongSupplier clock;
     private final Events events;
     private final ConcurrentHashMap<String, ServiceHolder> map = new ConcurrentHashMap<>();
 
-    MapStage(String stage, long idleMillis, Clock clock, Events events) {
+    MapStage(String stage, long idleMillis, LongSupplier clock, Events events) {
       this.stage = stage;
       this.idleMillis = idleMillis;
       this.clock = clock;
@@ -149,7 +170,10 @@ final class ServiceCache {
     public @Nullable ServiceHolder get(String service) {
       ServiceHolder holder = map.get(service);
       if (holder != null) {
-        holder.accessedAtMillis = clock.millis();
+        long now = clock.getAsLong();
+        if (holder.accessedAtMillis != now) { // no write, so no shared cache line, when unchanged
+          holder.accessedAtMillis = now;
+        }
       }
       return holder;
     }
@@ -157,7 +181,7 @@ final class ServiceCache {
     @Override
     public ServiceHolder getOrCreate(String service) {
       ServiceHolder holder = map.computeIfAbsent(service, s -> new ServiceHolder(s, stage, events));
-      holder.accessedAtMillis = clock.millis();
+      holder.accessedAtMillis = clock.getAsLong();
       return holder;
     }
 
@@ -168,7 +192,7 @@ final class ServiceCache {
 
     @Override
     public void cleanUp() {
-      long now = clock.millis();
+      long now = clock.getAsLong();
       for (Iterator<ServiceHolder> it = map.values().iterator(); it.hasNext(); ) {
         ServiceHolder holder = it.next();
         if (now - holder.accessedAtMillis >= idleMillis) {

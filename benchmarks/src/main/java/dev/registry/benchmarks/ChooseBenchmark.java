@@ -1,0 +1,117 @@
+package dev.registry.benchmarks;
+
+import dev.registry.client.RegistryClient;
+import dev.registry.client.ServiceInstance;
+import dev.registry.server.RegistryServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
+import org.springframework.cloud.loadbalancer.support.SimpleObjectProvider;
+
+/**
+ * The pick cost on a warm cache: {@link RegistryClient#choose(String)} against Spring Cloud
+ * LoadBalancer's {@link RoundRobinLoadBalancer#choose()} over the same instances.
+ *
+ * <p>The client's cache is warmed from a real reference server in the same JVM (instances
+ * registered over HTTP, one lookup); the server then sits idle, as does the client's long-poll.
+ * Spring's balancer reads a fixed-list {@link ServiceInstanceListSupplier} holding the same
+ * instances, and is called the way Spring's {@code BlockingLoadBalancerClient} calls it: {@code
+ * Mono.from(loadBalancer.choose()).block()}.
+ *
+ * <p>Run with {@code -t 1} and {@code -t 2}, and {@code -prof gc} for the allocation per pick.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+public class ChooseBenchmark {
+  private static final String SERVICE = "bench-service";
+
+  /** How many instances the service has. */
+  @Param({"1", "10", "100"})
+  public int instances;
+
+  private RegistryServer server;
+  private RegistryClient client;
+  private RoundRobinLoadBalancer spring;
+
+  /** Starts the server, registers the instances, warms the client and builds Spring's balancer. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    server = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
+    for (int i = 0; i < instances; i++) {
+      Wire.register(server.uri(), SERVICE, "i-" + i, "http://127.0.0.1:" + (20_000 + i), 3600);
+    }
+    client = RegistryClient.builder()
+        .registryUris(List.of(server.uri()))
+        .shutdownHook(false)
+        .build();
+    List<ServiceInstance> cached = client.instances(SERVICE);
+    if (cached.size() != instances) {
+      throw new IllegalStateException("expected " + instances + " instances, the cache holds " + cached);
+    }
+    List<org.springframework.cloud.client.ServiceInstance> same = new ArrayList<>();
+    for (ServiceInstance i : cached) {
+      same.add(new DefaultServiceInstance(i.id(), SERVICE, i.address().getHost(), i.address().getPort(), false));
+    }
+    ServiceInstanceListSupplier supplier = ServiceInstanceListSuppliers.from(
+        SERVICE, same.toArray(new org.springframework.cloud.client.ServiceInstance[0]));
+    spring = new RoundRobinLoadBalancer(new SimpleObjectProvider<>(supplier), SERVICE);
+    if (springChoose() == null) {
+      throw new IllegalStateException("Spring's balancer chose nothing");
+    }
+  }
+
+  /** Closes the client and the server. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    client.close();
+    server.close();
+  }
+
+  /**
+   * Our pick: the cache lookup and round-robin.
+   *
+   * @return the chosen instance
+   */
+  @Benchmark
+  public ServiceInstance registryClientChoose() {
+    return client.choose(SERVICE);
+  }
+
+  /**
+   * Spring Cloud LoadBalancer's round-robin pick, blocked on as its blocking client does.
+   *
+   * @return the chosen instance
+   */
+  @Benchmark
+  public org.springframework.cloud.client.ServiceInstance springRoundRobinChoose() {
+    return springChoose();
+  }
+
+  private org.springframework.cloud.client.ServiceInstance springChoose() {
+    Response<org.springframework.cloud.client.ServiceInstance> response =
+        reactor.core.publisher.Mono.from(spring.choose()).block();
+    return response == null ? null : response.getServer();
+  }
+}
