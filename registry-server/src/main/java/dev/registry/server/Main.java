@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -jar registry-server.jar [--host 127.0.0.1] [--port 5001]
- *     [--heartbeat-timeout 30s] [--cleanup-interval 10s]
+ *     [--heartbeat-timeout 30s] [--cleanup-interval 10s] [--max-body-bytes 65536] ...
  * </pre>
  *
  * <p>Logs one line with the bound address, serves until SIGTERM or SIGINT, then closes the server
@@ -28,6 +28,14 @@ public final class Main {
       "  --port PORT                 port to bind, 0 for an ephemeral one (default 5001)",
       "  --heartbeat-timeout DUR     lease of an instance that sends no ttl_seconds (default 30s)",
       "  --cleanup-interval DUR      how often the sweep runs (default 10s)",
+      "",
+      "Limits (a request beyond one is refused with a 4xx JSON error):",
+      "  --max-body-bytes N          largest request body (default 65536; 413 beyond)",
+      "  --max-metadata-entries N    metadata entries per instance (default 64)",
+      "  --max-metadata-key-length N longest metadata key, characters (default 128)",
+      "  --max-metadata-value-length N  longest metadata value, characters (default 1024)",
+      "  --max-instances-per-service N  live instances of one service in one stage (default 10000; 409 beyond)",
+      "  --max-services N            services with a live instance, per stage, in all (default 10000; 409 beyond)",
       "  -h, --help                  print this help and exit",
       "",
       "DUR is a duration like 30s, 500ms, 2m or a plain number of seconds.");
@@ -92,7 +100,9 @@ public final class Main {
         case "-h", "--help" -> {
           return null;
         }
-        case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval" -> {
+        case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval", "--max-body-bytes",
+            "--max-metadata-entries", "--max-metadata-key-length", "--max-metadata-value-length",
+            "--max-instances-per-service", "--max-services" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
@@ -110,18 +120,24 @@ public final class Main {
   private static void apply(RegistryServer.Builder builder, String option, String value) {
     switch (option) {
       case "--host" -> builder.host(value);
-      case "--port" -> {
-        int port;
-        try {
-          port = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--port must be a number from 0 to 65535: '" + value + "'");
-        }
-        builder.port(port);
-      }
+      case "--port" -> builder.port(number(option, value, "from 0 to 65535"));
+      case "--max-body-bytes" -> builder.maxBodyBytes(number(option, value, "of bytes"));
+      case "--max-metadata-entries" -> builder.maxMetadataEntries(number(option, value, "of entries"));
+      case "--max-metadata-key-length" -> builder.maxMetadataKeyLength(number(option, value, "of characters"));
+      case "--max-metadata-value-length" -> builder.maxMetadataValueLength(number(option, value, "of characters"));
+      case "--max-instances-per-service" -> builder.maxInstancesPerService(number(option, value, "of instances"));
+      case "--max-services" -> builder.maxServices(number(option, value, "of services"));
       case "--heartbeat-timeout" -> builder.heartbeatTimeout(duration(option, value));
       case "--cleanup-interval" -> builder.cleanupInterval(duration(option, value));
       default -> throw new IllegalArgumentException("unknown argument: '" + option + "'");
+    }
+  }
+
+  private static int number(String option, String value, String what) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a number " + what + ": '" + value + "'");
     }
   }
 

@@ -32,6 +32,7 @@ final class Registry {
 
   private final Clock clock;
   private final LongConsumer expiryScheduler;
+  private final Limits limits;
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, Stage> stages = new ConcurrentHashMap<>();
 
@@ -43,6 +44,8 @@ final class Registry {
   private volatile long prunedFloor;
 
   private boolean closed;
+  /** Services (per stage) with at least one live instance; written under the lock. */
+  private int liveServices;
 
   /**
    * @param clock the time source of every lease
@@ -51,8 +54,14 @@ final class Registry {
    *     #sweep()} at (or just after) that epoch millisecond
    */
   Registry(Clock clock, LongConsumer expiryScheduler) {
+    this(clock, expiryScheduler, Limits.DEFAULTS);
+  }
+
+  /** Like the two-argument constructor, with the limits that {@link #register} enforces. */
+  Registry(Clock clock, LongConsumer expiryScheduler, Limits limits) {
     this.clock = clock;
     this.expiryScheduler = expiryScheduler;
+    this.limits = limits;
   }
 
   /** What a registration asks for. {@code id} is null when the client sent none. */
@@ -119,10 +128,17 @@ final class Registry {
     try {
       long now = clock.millis();
       expireDue(now, wake);
+      checkServiceLimit(r);
       Stage stage = stages.computeIfAbsent(r.stage(), Stage::new);
       Service service = stage.services.computeIfAbsent(r.service(), n -> new Service(n, r.stage(), prunedFloor));
       Instance byAddress = service.byAddress.get(r.address());
       Instance existing = r.id() != null ? service.byId.get(r.id()) : byAddress;
+      if (existing == null && byAddress == null
+          && service.view.instances().size() >= limits.maxInstancesPerService()) {
+        throw new LimitExceededException("too_many_instances", "service " + r.service() + " in stage "
+            + r.stage() + " already has " + service.view.instances().size() + " instances; at most "
+            + limits.maxInstancesPerService() + " are allowed");
+      }
       String id = existing != null ? existing.id : r.id() != null ? r.id() : UUID.randomUUID().toString();
       List<Instance> instances = new ArrayList<>(service.view.instances());
       boolean changed = false;
@@ -166,6 +182,21 @@ final class Registry {
       lock.unlock();
       wakeAll(wake);
     }
+  }
+
+  /** Under the lock: a registration that would add a service must fit in {@code maxServices}. */
+  private void checkServiceLimit(Registration r) {
+    Stage stage = stages.get(r.stage());
+    Service service = stage == null ? null : stage.services.get(r.service());
+    if ((service == null || service.view.isEmpty()) && liveServices >= limits.maxServices()) {
+      throw new LimitExceededException("too_many_services", "the registry already holds "
+          + liveServices + " services; at most " + limits.maxServices() + " are allowed");
+    }
+  }
+
+  /** Services (per stage) with at least one live instance. */
+  int liveServices() {
+    return liveServices;
   }
 
   /**
@@ -516,6 +547,9 @@ final class Registry {
   private void publish(Stage stage, Service service, List<Instance> instances, List<Watch> wake) {
     long index = ++revision;
     ServiceView old = service.view;
+    if (old.isEmpty() != instances.isEmpty()) {
+      liveServices += instances.isEmpty() ? -1 : 1;
+    }
     service.view = new ServiceView(old.service(), old.stage(), index, instances);
     stage.index = index;
     wake.addAll(service.watches);

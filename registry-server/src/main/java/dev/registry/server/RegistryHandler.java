@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * the registry closing. No thread waits for it.
  */
 final class RegistryHandler extends Handler.Abstract.NonBlocking {
-  static final int MAX_BODY_BYTES = 64 * 1024;
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
   static final Duration MAX_WAIT = Duration.ofSeconds(300);
   static final String INDEX_HEADER = "X-Registry-Index";
@@ -51,9 +50,12 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private final long startedAtMillis;
   private final Scheduler scheduler;
   private final Executor executor;
+  private final Limits limits;
 
-  RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor) {
+  RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor,
+      Limits limits) {
     this.registry = registry;
+    this.limits = limits;
     this.clock = clock;
     this.defaultTtlMillis = defaultTtl.toMillis();
     this.startedAtMillis = clock.millis();
@@ -112,7 +114,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         body.id(),
         address,
         orDefault(body.status(), InstanceStatus.UP),
-        body.metadata(),
+        body.metadata(limits),
         body.ttlMillis(defaultTtlMillis));
     Registry.Registered r = registry.register(registration);
     Instance i = r.instance();
@@ -330,7 +332,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
           "the body must be JSON (Content-Type: application/json), not " + RequestBody.quote(contentType));
     }
     long length = request.getLength();
-    if (length > MAX_BODY_BYTES) {
+    int maxBody = limits.maxBodyBytes();
+    if (length > maxBody) {
       if (length > MAX_DRAINED_BYTES) {
         throw tooLarge(length);
       }
@@ -343,7 +346,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
           callback::failed));
       return;
     }
-    Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).whenComplete((bytes, failure) ->
+    Content.Source.asByteArrayAsync(request, maxBody).whenComplete((bytes, failure) ->
         guard(request, response, callback, () -> {
           if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -360,8 +363,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         }));
   }
 
-  private static ApiException tooLarge(long length) {
-    return new ApiException(413, "body_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes"
+  private ApiException tooLarge(long length) {
+    return new ApiException(413, "body_too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes"
         + (length >= 0 ? " (" + length + ")" : ""));
   }
 
@@ -434,6 +437,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     } catch (NotRegisteredException e) {
       sendError(response, callback,
           new ApiException(404, e.serviceKnown ? "unknown_instance" : "unknown_service", e.getMessage()));
+    } catch (LimitExceededException e) {
+      sendError(response, callback, new ApiException(409, e.code, e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("Unexpected failure answering {} {}", request.getMethod(), request.getHttpURI(), e);
       if (response.isCommitted()) {

@@ -49,6 +49,7 @@ public final class RegistryServer implements AutoCloseable {
   private final Duration heartbeatTimeout;
   private final Duration cleanupInterval;
   private final Clock clock;
+  private final Limits limits;
   private final Registry registry;
   private final Server server;
   private final ServerConnector connector;
@@ -67,7 +68,8 @@ public final class RegistryServer implements AutoCloseable {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.cleanupInterval = b.cleanupInterval;
     this.clock = b.clock;
-    this.registry = new Registry(clock, this::scheduleExpiry);
+    this.limits = b.limits;
+    this.registry = new Registry(clock, this::scheduleExpiry, limits);
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("registry-http");
@@ -90,7 +92,7 @@ public final class RegistryServer implements AutoCloseable {
 
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(new GracefulHandler(
-        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads)));
+        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits)));
   }
 
   /**
@@ -264,8 +266,97 @@ public final class RegistryServer implements AutoCloseable {
     private Duration heartbeatTimeout = Duration.ofSeconds(30);
     private Duration cleanupInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
+    private Limits limits = Limits.DEFAULTS;
 
     private Builder() {}
+
+    /**
+     * The largest request body; default 64 KiB. A larger body is answered 413 {@code
+     * body_too_large}.
+     *
+     * @param maxBodyBytes from 1024 to 16 MiB
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      limits = limits.withMaxBodyBytes(range("maxBodyBytes", maxBodyBytes, 1024, 16 * 1024 * 1024));
+      return this;
+    }
+
+    /**
+     * The most metadata entries one instance may carry; default 64. More is answered 400 {@code
+     * invalid_field}.
+     *
+     * @param maxMetadataEntries from 0 to 10,000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxMetadataEntries(int maxMetadataEntries) {
+      limits = limits.withMaxMetadataEntries(range("maxMetadataEntries", maxMetadataEntries, 0, 10_000));
+      return this;
+    }
+
+    /**
+     * The longest metadata key, in characters; default 128. A longer one is answered 400 {@code
+     * invalid_field}.
+     *
+     * @param maxMetadataKeyLength from 1 to 65,536
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxMetadataKeyLength(int maxMetadataKeyLength) {
+      limits = limits.withMaxMetadataKeyLength(range("maxMetadataKeyLength", maxMetadataKeyLength, 1, 65_536));
+      return this;
+    }
+
+    /**
+     * The longest metadata value, in characters; default 1024. A longer one is answered 400
+     * {@code invalid_field}.
+     *
+     * @param maxMetadataValueLength from 0 to 1 MiB
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxMetadataValueLength(int maxMetadataValueLength) {
+      limits = limits.withMaxMetadataValueLength(
+          range("maxMetadataValueLength", maxMetadataValueLength, 0, 1024 * 1024));
+      return this;
+    }
+
+    /**
+     * The most live instances of one service in one stage; default 10,000. A registration of
+     * one more is answered 409 {@code too_many_instances} (re-registering a held instance
+     * always works).
+     *
+     * @param maxInstancesPerService at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxInstancesPerService(int maxInstancesPerService) {
+      limits = limits.withMaxInstancesPerService(
+          range("maxInstancesPerService", maxInstancesPerService, 1, Integer.MAX_VALUE));
+      return this;
+    }
+
+    /**
+     * The most services with a live instance, counting a service once per stage; default
+     * 10,000. A registration that would add one more is answered 409 {@code too_many_services}.
+     *
+     * @param maxServices at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxServices(int maxServices) {
+      limits = limits.withMaxServices(range("maxServices", maxServices, 1, Integer.MAX_VALUE));
+      return this;
+    }
+
+    private static int range(String name, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(name + " must be " + min + " to " + max + ": " + value);
+      }
+      return value;
+    }
 
     /**
      * The address to bind; default {@code 127.0.0.1}. Use {@code 0.0.0.0} to listen on every

@@ -22,8 +22,6 @@ import org.jspecify.annotations.Nullable;
 final class RequestBody {
   static final int MAX_NAME = 128;
   static final int MAX_ADDRESS = 2048;
-  static final int MAX_METADATA_ENTRIES = 64;
-  static final int MAX_METADATA_VALUE = 1024;
   static final int MAX_TTL_SECONDS = 3600;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -130,7 +128,7 @@ final class RequestBody {
     return status;
   }
 
-  Map<String, String> metadata() {
+  Map<String, String> metadata(Limits limits) {
     JsonNode node = json.get("metadata");
     if (node == null || node.isNull()) {
       return Map.of();
@@ -138,24 +136,25 @@ final class RequestBody {
     if (!node.isObject()) {
       throw ApiException.invalidField("metadata must be an object of string values, not " + kind(node));
     }
-    if (node.size() > MAX_METADATA_ENTRIES) {
+    if (node.size() > limits.maxMetadataEntries()) {
       throw ApiException.invalidField(
-          "metadata has " + node.size() + " entries; at most " + MAX_METADATA_ENTRIES + " are allowed");
+          "metadata has " + node.size() + " entries; at most " + limits.maxMetadataEntries() + " are allowed");
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     for (var e : node.properties()) {
       String key = e.getKey();
-      if (key.isEmpty() || key.length() > MAX_NAME) {
-        throw ApiException.invalidField("metadata keys must be 1 to 128 characters: " + quote(key));
+      if (key.isEmpty() || key.length() > limits.maxMetadataKeyLength()) {
+        throw ApiException.invalidField(
+            "metadata keys must be 1 to " + limits.maxMetadataKeyLength() + " characters: " + quote(key));
       }
       JsonNode value = e.getValue();
       if (!value.isTextual()) {
         throw ApiException.invalidField(
             "metadata." + truncate(key) + " must be a string, not " + kind(value));
       }
-      if (value.textValue().length() > MAX_METADATA_VALUE) {
+      if (value.textValue().length() > limits.maxMetadataValueLength()) {
         throw ApiException.invalidField("metadata." + truncate(key) + " is longer than "
-            + MAX_METADATA_VALUE + " characters (" + value.textValue().length() + ")");
+            + limits.maxMetadataValueLength() + " characters (" + value.textValue().length() + ")");
       }
       metadata.put(key, value.textValue());
     }
