@@ -374,6 +374,17 @@ final class Registry {
     return result;
   }
 
+  /** Every view held, empty ones included, in no order; for invariant checks in tests. */
+  List<ServiceView> allViews() {
+    List<ServiceView> views = new ArrayList<>();
+    for (Stage stage : stages.values()) {
+      for (Service service : stage.services.values()) {
+        views.add(service.view);
+      }
+    }
+    return views;
+  }
+
   /** The last revision handed out: the highest index of any view. */
   long revision() {
     return revision;
