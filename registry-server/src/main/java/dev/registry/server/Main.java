@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p>Logs one line with the bound address, serves until SIGTERM or SIGINT, then closes the server
- * gracefully and exits 0. Bad arguments print the usage and exit 2; a port that cannot be bound
- * exits 1.
+ * gracefully and exits 0. Bad arguments print the usage and exit 2, and so does an open registry
+ * (no token) asked to listen on an address other than loopback without {@code --insecure}; a
+ * port that cannot be bound exits 1.
  */
 public final class Main {
   static final String USAGE = String.join(System.lineSeparator(),
@@ -36,6 +37,13 @@ public final class Main {
       "  --max-metadata-value-length N  longest metadata value, characters (default 1024)",
       "  --max-instances-per-service N  live instances of one service in one stage (default 10000; 409 beyond)",
       "  --max-services N            services with a live instance, per stage, in all (default 10000; 409 beyond)",
+      "",
+      "Security:",
+      "  --token TOKEN               every write needs 'Authorization: Bearer TOKEN' (401 otherwise),",
+      "                              and heartbeats/status/deregister need the instance's secret;",
+      "                              default: the REGISTRY_TOKEN environment variable (prefer it:",
+      "                              a command line is visible to other users of the machine)",
+      "  --insecure                  allow an open registry (no token) on a non-loopback --host",
       "  -h, --help                  print this help and exit",
       "",
       "DUR is a duration like 30s, 500ms, 2m or a plain number of seconds.");
@@ -70,6 +78,10 @@ public final class Main {
       System.err.println("error: " + e.getMessage());
       System.exit(1);
       return;
+    } catch (IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -87,7 +99,19 @@ public final class Main {
 
   /** The builder the arguments ask for, or null for {@code --help}. @throws IllegalArgumentException */
   static RegistryServer.@Nullable Builder parse(String[] args) {
+    return parse(args, System.getenv("REGISTRY_TOKEN"));
+  }
+
+  /** Like {@link #parse(String[])}, with the value of {@code REGISTRY_TOKEN} given. */
+  static RegistryServer.@Nullable Builder parse(String[] args, @Nullable String envToken) {
     RegistryServer.Builder builder = RegistryServer.builder();
+    if (envToken != null && !envToken.isEmpty()) {
+      try {
+        builder.token(envToken);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("REGISTRY_TOKEN: " + e.getMessage());
+      }
+    }
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -100,9 +124,15 @@ public final class Main {
         case "-h", "--help" -> {
           return null;
         }
+        case "--insecure" -> {
+          if (value != null) {
+            throw new IllegalArgumentException("--insecure takes no value: '" + value + "'");
+          }
+          builder.insecure(true);
+        }
         case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval", "--max-body-bytes",
             "--max-metadata-entries", "--max-metadata-key-length", "--max-metadata-value-length",
-            "--max-instances-per-service", "--max-services" -> {
+            "--max-instances-per-service", "--max-services", "--token" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
@@ -127,6 +157,13 @@ public final class Main {
       case "--max-metadata-value-length" -> builder.maxMetadataValueLength(number(option, value, "of characters"));
       case "--max-instances-per-service" -> builder.maxInstancesPerService(number(option, value, "of instances"));
       case "--max-services" -> builder.maxServices(number(option, value, "of services"));
+      case "--token" -> {
+        try {
+          builder.token(value);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--token: " + e.getMessage());
+        }
+      }
       case "--heartbeat-timeout" -> builder.heartbeatTimeout(duration(option, value));
       case "--cleanup-interval" -> builder.cleanupInterval(duration(option, value));
       default -> throw new IllegalArgumentException("unknown argument: '" + option + "'");

@@ -51,11 +51,13 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private final Scheduler scheduler;
   private final Executor executor;
   private final Limits limits;
+  private final @Nullable SharedToken token;
 
   RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor,
-      Limits limits) {
+      Limits limits, @Nullable SharedToken token) {
     this.registry = registry;
     this.limits = limits;
+    this.token = token;
     this.clock = clock;
     this.defaultTtlMillis = defaultTtl.toMillis();
     this.startedAtMillis = clock.millis();
@@ -326,6 +328,10 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       throw new ApiException(405, "method_not_allowed",
           request.getMethod() + " is not allowed on " + Request.getPathInContext(request) + "; use POST", "POST");
     }
+    if (token != null && !token.permits(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+      throw new ApiException(401, "unauthorized",
+          "this registry needs 'Authorization: Bearer <token>' on every write");
+    }
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (contentType != null && !isJsonish(contentType)) {
       throw new ApiException(415, "unsupported_media_type",
@@ -453,6 +459,9 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private static void sendError(Response response, Callback callback, ApiException e) {
     if (e.allow != null) {
       response.getHeaders().put(HttpHeader.ALLOW, e.allow);
+    }
+    if (e.status == 401) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"registry\"");
     }
     send(response, callback, e.status, Json.error(e.code, e.getMessage()), null);
   }

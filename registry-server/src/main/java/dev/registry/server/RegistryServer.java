@@ -50,6 +50,8 @@ public final class RegistryServer implements AutoCloseable {
   private final Duration cleanupInterval;
   private final Clock clock;
   private final Limits limits;
+  private final @Nullable SharedToken token;
+  private final boolean insecure;
   private final Registry registry;
   private final Server server;
   private final ServerConnector connector;
@@ -69,6 +71,8 @@ public final class RegistryServer implements AutoCloseable {
     this.cleanupInterval = b.cleanupInterval;
     this.clock = b.clock;
     this.limits = b.limits;
+    this.token = b.token == null ? null : new SharedToken(b.token);
+    this.insecure = b.insecure;
     this.registry = new Registry(clock, this::scheduleExpiry, limits);
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -92,7 +96,7 @@ public final class RegistryServer implements AutoCloseable {
 
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(new GracefulHandler(
-        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits)));
+        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token)));
   }
 
   /**
@@ -110,11 +114,17 @@ public final class RegistryServer implements AutoCloseable {
    *
    * @return this server
    * @throws UncheckedIOException when the address cannot be bound (in use, not local)
-   * @throws IllegalStateException when already started or closed
+   * @throws IllegalStateException when already started or closed, or when asked to listen on
+   *     an address other than loopback without a token and without {@link Builder#insecure}
    */
   public RegistryServer start() {
     if (closed.get()) {
       throw new IllegalStateException("the registry server is closed");
+    }
+    if (token == null && !insecure && !isLoopback(host)) {
+      throw new IllegalStateException("refusing to listen on " + host + " without a token: anyone who"
+          + " reaches it could register, renew and remove instances. Set a token (--token or"
+          + " REGISTRY_TOKEN), or accept an open registry explicitly with --insecure");
     }
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the registry server is already started");
@@ -132,8 +142,9 @@ public final class RegistryServer implements AutoCloseable {
       throw new IllegalStateException("cannot start the registry server: " + e, e);
     }
     scheduleCleanup();
-    LOG.info("Registry server listening on {} (heartbeat timeout {}, cleanup interval {})",
-        uri(), DurationText.format(heartbeatTimeout), DurationText.format(cleanupInterval));
+    LOG.info("Registry server listening on {} (heartbeat timeout {}, cleanup interval {}{})",
+        uri(), DurationText.format(heartbeatTimeout), DurationText.format(cleanupInterval),
+        token != null ? ", writes need the token" : "");
     return this;
   }
 
@@ -190,6 +201,22 @@ public final class RegistryServer implements AutoCloseable {
     if (started.get()) {
       stopQuietly();
       LOG.info("Registry server stopped");
+    }
+  }
+
+  /** Whether every address {@code host} names is a loopback one (a name is resolved). */
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    try {
+      java.net.InetAddress[] all = java.net.InetAddress.getAllByName(h);
+      for (java.net.InetAddress a : all) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return all.length > 0;
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -267,8 +294,39 @@ public final class RegistryServer implements AutoCloseable {
     private Duration cleanupInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
     private Limits limits = Limits.DEFAULTS;
+    private @Nullable String token;
+    private boolean insecure;
 
     private Builder() {}
+
+    /**
+     * A shared token that every write ({@code POST /register}, {@code /heartbeat}, {@code
+     * /deregister}, {@code /status}) must present as {@code Authorization: Bearer <token>};
+     * without it, or with another, the answer is 401 {@code unauthorized} and nothing changes.
+     * Reads stay open. With a token, heartbeats, status changes and deregistrations must also
+     * present the instance's {@code instance_secret}. Default: none (an open registry, which
+     * {@link #start()} allows only on a loopback address unless {@link #insecure} is set).
+     *
+     * @param token 1 to 4096 printable ASCII characters without spaces
+     * @return this builder
+     * @throws IllegalArgumentException if empty, too long or not printable ASCII
+     */
+    public Builder token(String token) {
+      this.token = SharedToken.check(requireNonNull(token, "token"));
+      return this;
+    }
+
+    /**
+     * Allows an open registry (no {@link #token}) to listen on an address other than loopback.
+     * Default false: {@link RegistryServer#start()} refuses to.
+     *
+     * @param insecure true to allow it
+     * @return this builder
+     */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
 
     /**
      * The largest request body; default 64 KiB. A larger body is answered 413 {@code
