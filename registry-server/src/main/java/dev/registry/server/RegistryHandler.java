@@ -36,6 +36,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
   static final Duration MAX_WAIT = Duration.ofSeconds(300);
   static final String INDEX_HEADER = "X-Registry-Index";
+  static final String SECRET_HEADER = "X-Instance-Secret";
   /** Bodies declared up to this size are read and dropped before the 413; larger ones close. */
   static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
@@ -66,7 +67,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   }
 
   private interface BodyRoute {
-    void handle(RequestBody body, Response response, Callback callback);
+    void handle(RequestBody body, @Nullable String secretHeader, Response response, Callback callback);
   }
 
   @Override
@@ -107,9 +108,10 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
   // ---------------------------------------------------------------- POST routes
 
-  private void register(RequestBody body, Response response, Callback callback) {
+  private void register(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
     String address = body.address();
+    String secret = body.instanceSecret(secretHeader);
     Registry.Registration registration = new Registry.Registration(
         service,
         body.stage(),
@@ -117,7 +119,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         address,
         orDefault(body.status(), InstanceStatus.UP),
         body.metadata(limits),
-        body.ttlMillis(defaultTtlMillis));
+        body.ttlMillis(defaultTtlMillis),
+        secret);
     Registry.Registered r = registry.register(registration);
     Instance i = r.instance();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -129,13 +132,17 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     m.put("stage", i.stage);
     m.put("ttl_seconds", i.ttlSeconds());
     m.put("index", r.index());
+    if (r.created() || secret != null) {
+      // Only to whoever created the instance or already knows the secret.
+      m.put("instance_secret", i.secret);
+    }
     send(response, callback, r.created() ? 201 : 200, m, null);
   }
 
-  private void heartbeat(RequestBody body, Response response, Callback callback) {
+  private void heartbeat(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
     String stage = body.stage();
-    Instance i = registry.heartbeat(service, stage, body.instanceRef());
+    Instance i = registry.heartbeat(service, stage, body.instanceRef(secretHeader));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "ok");
     m.put("message", "Heartbeat received for " + service + " at " + i.address);
@@ -147,9 +154,9 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     send(response, callback, 200, m, null);
   }
 
-  private void deregister(RequestBody body, Response response, Callback callback) {
+  private void deregister(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
-    Registry.Changed c = registry.deregister(service, body.stage(), body.instanceRef());
+    Registry.Changed c = registry.deregister(service, body.stage(), body.instanceRef(secretHeader));
     Instance i = c.instance();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "deregistered");
@@ -162,10 +169,10 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     send(response, callback, 200, m, null);
   }
 
-  private void status(RequestBody body, Response response, Callback callback) {
+  private void status(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
     String stage = body.stage();
-    Registry.InstanceRef ref = body.instanceRef();
+    Registry.InstanceRef ref = body.instanceRef(secretHeader);
     InstanceStatus status = body.requiredStatus();
     Registry.Changed c = registry.setStatus(service, stage, ref, status);
     Instance i = c.instance();
@@ -365,7 +372,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
             callback.failed(cause);
             return;
           }
-          route.handle(RequestBody.parse(bytes), response, callback);
+          route.handle(RequestBody.parse(bytes), request.getHeaders().get(SECRET_HEADER), response, callback);
         }));
   }
 
@@ -445,6 +452,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
           new ApiException(404, e.serviceKnown ? "unknown_instance" : "unknown_service", e.getMessage()));
     } catch (LimitExceededException e) {
       sendError(response, callback, new ApiException(409, e.code, e.getMessage()));
+    } catch (ForbiddenException e) {
+      sendError(response, callback, new ApiException(403, "forbidden", e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("Unexpected failure answering {} {}", request.getMethod(), request.getHttpURI(), e);
       if (response.isCommitted()) {

@@ -73,7 +73,7 @@ public final class RegistryServer implements AutoCloseable {
     this.limits = b.limits;
     this.token = b.token == null ? null : new SharedToken(b.token);
     this.insecure = b.insecure;
-    this.registry = new Registry(clock, this::scheduleExpiry, limits);
+    this.registry = new Registry(clock, this::scheduleExpiry, limits, token != null);
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("registry-http");

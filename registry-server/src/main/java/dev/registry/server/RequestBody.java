@@ -23,6 +23,7 @@ final class RequestBody {
   static final int MAX_NAME = 128;
   static final int MAX_ADDRESS = 2048;
   static final int MAX_TTL_SECONDS = 3600;
+  static final int MAX_SECRET = 256;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -97,14 +98,26 @@ final class RequestBody {
     return address == null ? null : address(address);
   }
 
-  /** The instance a heartbeat, deregistration or status change names: {@code id} wins over {@code address}. */
-  Registry.InstanceRef instanceRef() {
+  /**
+   * The instance a heartbeat, deregistration or status change names: {@code id} wins over {@code
+   * address}; with the secret of the {@code X-Instance-Secret} header, else of the body.
+   */
+  Registry.InstanceRef instanceRef(@Nullable String secretHeader) {
     String id = id();
     String address = optionalAddress();
     if (id == null && address == null) {
       throw new ApiException(400, "missing_field", "address (or id) is required");
     }
-    return new Registry.InstanceRef(id, id != null ? null : address);
+    return new Registry.InstanceRef(id, id != null ? null : address, instanceSecret(secretHeader));
+  }
+
+  /** The instance secret presented: the {@code X-Instance-Secret} header, else {@code instance_secret}. */
+  @Nullable String instanceSecret(@Nullable String secretHeader) {
+    String secret = secretHeader != null ? secretHeader : optionalString("instance_secret");
+    if (secret != null && (secret.isEmpty() || secret.length() > MAX_SECRET)) {
+      throw ApiException.invalidField("instance_secret must be 1 to " + MAX_SECRET + " characters");
+    }
+    return secret;
   }
 
   @Nullable InstanceStatus status() {

@@ -254,10 +254,13 @@ class RouteFuzzTest {
   }
 
   Arbitrary<Step> instanceCall(String path) {
-    Arbitrary<Map<String, Object>> fields = Combinators.combine(service(), address(), id(), stage(), status())
-        .as((service, address, id, stage, status) -> body(
+    Arbitrary<Object> secret = Arbitraries.frequencyOf(
+        Tuple.of(8, Arbitraries.just(ABSENT)), Tuple.of(1, Arbitraries.of("guess", "", "x".repeat(300))),
+        Tuple.of(1, wrongType()));
+    Arbitrary<Map<String, Object>> fields = Combinators.combine(service(), address(), id(), stage(), status(), secret)
+        .as((service, address, id, stage, status, s) -> body(
             "service", service, "address", address, "id", id, "stage", stage,
-            "status", path.equals("/status") || status == ABSENT ? status : ABSENT));
+            "status", path.equals("/status") || status == ABSENT ? status : ABSENT, "instance_secret", s));
     return Combinators.combine(fields, contentType()).as((b, type) -> post(path, b, type));
   }
 
