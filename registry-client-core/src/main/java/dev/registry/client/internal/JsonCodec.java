@@ -32,6 +32,10 @@ final class JsonCodec {
   record Error(String error, String message) {}
 
   static String register(ServiceInstance instance, String stage, long ttlSeconds) {
+    return register(instance, stage, ttlSeconds, null);
+  }
+
+  static String register(ServiceInstance instance, String stage, long ttlSeconds, @Nullable String secret) {
     return write(g -> {
       g.writeStringField("service", instance.service());
       g.writeStringField("address", instance.address().toString());
@@ -44,24 +48,64 @@ final class JsonCodec {
       }
       g.writeEndObject();
       g.writeNumberField("ttl_seconds", ttlSeconds);
+      secret(g, secret);
     });
   }
 
   static String instanceRef(String service, String id, String stage) {
+    return instanceRef(service, id, stage, null);
+  }
+
+  static String instanceRef(String service, String id, String stage, @Nullable String secret) {
     return write(g -> {
       g.writeStringField("service", service);
       g.writeStringField("id", id);
       g.writeStringField("stage", stage);
+      secret(g, secret);
     });
   }
 
   static String status(String service, String id, String stage, Status status) {
+    return status(service, id, stage, status, null);
+  }
+
+  static String status(String service, String id, String stage, Status status, @Nullable String secret) {
     return write(g -> {
       g.writeStringField("service", service);
       g.writeStringField("id", id);
       g.writeStringField("stage", stage);
       g.writeStringField("status", status.name());
+      secret(g, secret);
     });
+  }
+
+  private static void secret(JsonGenerator g, @Nullable String secret) throws IOException {
+    if (secret != null) {
+      g.writeStringField("instance_secret", secret);
+    }
+  }
+
+  /** The {@code id} and {@code instance_secret} of a register answer; each null when absent. */
+  record Registered(@Nullable String id, @Nullable String secret) {}
+
+  static Registered registered(String body) throws IOException {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expectObject(p);
+      String id = null;
+      String secret = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("id".equals(name) && value == JsonToken.VALUE_STRING) {
+          id = p.getText();
+        } else if ("instance_secret".equals(name) && value == JsonToken.VALUE_STRING) {
+          secret = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+      return new Registered(id, secret);
+    }
   }
 
   /** Reads the {@code id} of a register answer, or null when it has none. */
