@@ -44,6 +44,8 @@ public final class Main {
       "                              default: the REGISTRY_TOKEN environment variable (prefer it:",
       "                              a command line is visible to other users of the machine)",
       "  --insecure                  allow an open registry (no token) on a non-loopback --host",
+      "  --allow-link-local          accept link-local and cloud metadata addresses (169.254.0.0/16,",
+      "                              fe80::/10, fd00:ec2::254, metadata.google.internal); refused by default",
       "  -h, --help                  print this help and exit",
       "",
       "DUR is a duration like 30s, 500ms, 2m or a plain number of seconds.");
@@ -124,11 +126,15 @@ public final class Main {
         case "-h", "--help" -> {
           return null;
         }
-        case "--insecure" -> {
+        case "--insecure", "--allow-link-local" -> {
           if (value != null) {
-            throw new IllegalArgumentException("--insecure takes no value: '" + value + "'");
+            throw new IllegalArgumentException(arg + " takes no value: '" + value + "'");
           }
-          builder.insecure(true);
+          if (arg.equals("--insecure")) {
+            builder.insecure(true);
+          } else {
+            builder.denyLinkLocal(false);
+          }
         }
         case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval", "--max-body-bytes",
             "--max-metadata-entries", "--max-metadata-key-length", "--max-metadata-value-length",

@@ -53,10 +53,12 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private final Executor executor;
   private final Limits limits;
   private final @Nullable SharedToken token;
+  private final boolean denyLinkLocal;
 
   RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor,
-      Limits limits, @Nullable SharedToken token) {
+      Limits limits, @Nullable SharedToken token, boolean denyLinkLocal) {
     this.registry = registry;
+    this.denyLinkLocal = denyLinkLocal;
     this.limits = limits;
     this.token = token;
     this.clock = clock;
@@ -111,6 +113,13 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private void register(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
     String address = body.address();
+    if (denyLinkLocal) {
+      String denied = AddressPolicy.denied(address);
+      if (denied != null) {
+        throw new ApiException(400, "address_denied",
+            "address must not be " + denied + " (see --allow-link-local): " + RequestBody.quote(address));
+      }
+    }
     String secret = body.instanceSecret(secretHeader);
     Registry.Registration registration = new Registry.Registration(
         service,

@@ -96,7 +96,7 @@ public final class RegistryServer implements AutoCloseable {
 
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(new GracefulHandler(
-        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token)));
+        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal)));
   }
 
   /**
@@ -296,8 +296,24 @@ public final class RegistryServer implements AutoCloseable {
     private Limits limits = Limits.DEFAULTS;
     private @Nullable String token;
     private boolean insecure;
+    private boolean denyLinkLocal = true;
 
     private Builder() {}
+
+    /**
+     * Whether registrations of link-local and cloud metadata addresses are refused (400 {@code
+     * address_denied}): IPv4 169.254.0.0/16 in any notation, IPv6 fe80::/10, fd00:ec2::254, and
+     * names such as {@code metadata.google.internal}. Other names are not resolved. Default
+     * true: a registered address is where gateways and clients send requests, and one of these
+     * would send them to the instance metadata service.
+     *
+     * @param denyLinkLocal false to accept such addresses
+     * @return this builder
+     */
+    public Builder denyLinkLocal(boolean denyLinkLocal) {
+      this.denyLinkLocal = denyLinkLocal;
+      return this;
+    }
 
     /**
      * A shared token that every write ({@code POST /register}, {@code /heartbeat}, {@code

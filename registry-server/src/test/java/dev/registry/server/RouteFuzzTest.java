@@ -166,6 +166,7 @@ class RouteFuzzTest {
         assertThat(i.stage).isEqualTo(view.stage());
         assertThat(i.id).matches(ID);
         assertThatCode(() -> RequestBody.address(i.address)).as("address of %s", i).doesNotThrowAnyException();
+        assertThat(AddressPolicy.denied(i.address)).as("address of %s", i).isNull();
         assertThat(i.lease.end()).as("lease of %s", i).isNotEqualTo(Lease.REMOVED).isPositive();
         assertThat(i.ttlMillis).isBetween(1_000L, 3_600_000L);
         assertThat(i.status).isNotNull();
@@ -379,7 +380,8 @@ class RouteFuzzTest {
             "http://localhost:8001")),
         Tuple.of(3, Arbitraries.of("ftp://x", "h:1", "localhost:8001", "http://", "http:///nohost", "/relative",
             "javascript:alert(1)", "http://h:1/" + "p".repeat(2100), "http://a b", "", "http://[::1",
-            "http://169.254.169.254/latest", "http://[fd00:ec2::254]/", "http://%zz")),
+            "http://169.254.169.254/latest", "http://[fd00:ec2::254]/", "http://%zz", "http://0xA9FEA9FE/",
+            "http://[::ffff:169.254.169.254]/", "http://metadata.google.internal/")),
         Tuple.of(1, wrongType()),
         Tuple.of(2, Arbitraries.just(ABSENT)));
   }
