@@ -313,6 +313,7 @@ public interface RegistryClient extends AutoCloseable {
     private @Nullable HttpTransport transport;
     // Typed Object so that loading the builder never loads OkHttp (cold start).
     private @Nullable Object okHttpClient;
+    private @Nullable String token;
 
     Builder() {}
 
@@ -579,6 +580,32 @@ public interface RegistryClient extends AutoCloseable {
     }
 
     /**
+     * Sets the registry's shared token: every request carries
+     * {@code Authorization: Bearer <token>}. A registry started with a token refuses writes
+     * without it (401, a {@link RegistryRejectedException} with code {@code unauthorized}).
+     * Default: none. The token never appears in {@code toString()} or log lines.
+     *
+     * @param token 1 to 4096 printable ASCII characters without spaces
+     * @return this builder
+     * @throws IllegalArgumentException if empty, too long, or not printable ASCII
+     */
+    public Builder token(String token) {
+      requireNonNull(token, "token");
+      if (token.isEmpty() || token.length() > 4096) {
+        throw new IllegalArgumentException("token must be 1 to 4096 characters: " + token.length());
+      }
+      for (int i = 0; i < token.length(); i++) {
+        char c = token.charAt(i);
+        if (c <= ' ' || c >= 0x7f) {
+          throw new IllegalArgumentException(
+              "token must be printable ASCII without spaces: character " + i + " is " + (int) c);
+        }
+      }
+      this.token = token;
+      return this;
+    }
+
+    /**
      * Builds the client. Does no I/O and starts no thread.
      *
      * @return the client
@@ -608,7 +635,8 @@ public interface RegistryClient extends AutoCloseable {
       ClientConfig config = new ClientConfig(
           List.copyOf(registryUrls), stage, ttlSeconds, interval, refreshInterval, idleTimeout,
           longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock, scheduler,
-          eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient);
+          eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient,
+          token);
       return new RealRegistryClient(config);
     }
   }

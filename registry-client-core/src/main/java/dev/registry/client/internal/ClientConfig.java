@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param okHttpClient an {@code okhttp3.OkHttpClient}, typed Object so that nothing loads
  *     OkHttp before the first request
+ * @param token the registry's shared token, sent as {@code Authorization: Bearer}, or null
  */
 public record ClientConfig(
     List<URI> registryUrls,
@@ -35,4 +36,12 @@ public record ClientConfig(
     boolean shutdownHook,
     boolean backgroundRefresh,
     @Nullable HttpTransport transport,
-    @Nullable Object okHttpClient) {}
+    @Nullable Object okHttpClient,
+    @Nullable String token) {
+
+  /** Never shows the token. */
+  @Override
+  public String toString() {
+    return "ClientConfig[" + registryUrls + ", stage=" + stage + ", token=" + (token == null ? "none" : "***") + "]";
+  }
+}

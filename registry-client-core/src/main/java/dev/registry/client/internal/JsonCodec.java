@@ -25,32 +25,59 @@ final class JsonCodec {
   record Error(String error, String message) {}
 
   static String register(ServiceInstance instance, String stage, long ttlSeconds) {
-    return new Json.ObjectWriter()
+    return register(instance, stage, ttlSeconds, null);
+  }
+
+  static String register(ServiceInstance instance, String stage, long ttlSeconds,
+      @Nullable String secret) {
+    return secret(new Json.ObjectWriter()
         .field("service", instance.service())
         .field("address", instance.address().toString())
         .field("id", instance.id())
         .field("stage", stage)
         .field("status", instance.status().name())
         .field("metadata", instance.metadata())
-        .field("ttl_seconds", ttlSeconds)
+        .field("ttl_seconds", ttlSeconds), secret)
         .toString();
   }
 
   static String instanceRef(String service, String id, String stage) {
-    return new Json.ObjectWriter()
+    return instanceRef(service, id, stage, null);
+  }
+
+  static String instanceRef(String service, String id, String stage, @Nullable String secret) {
+    return secret(new Json.ObjectWriter()
         .field("service", service)
         .field("id", id)
-        .field("stage", stage)
+        .field("stage", stage), secret)
         .toString();
   }
 
   static String status(String service, String id, String stage, Status status) {
-    return new Json.ObjectWriter()
+    return status(service, id, stage, status, null);
+  }
+
+  static String status(String service, String id, String stage, Status status,
+      @Nullable String secret) {
+    return secret(new Json.ObjectWriter()
         .field("service", service)
         .field("id", id)
         .field("stage", stage)
-        .field("status", status.name())
+        .field("status", status.name()), secret)
         .toString();
+  }
+
+  private static Json.ObjectWriter secret(Json.ObjectWriter w, @Nullable String secret) {
+    return secret == null ? w : w.field("instance_secret", secret);
+  }
+
+  /** The {@code id} and {@code instance_secret} of a register answer; each null when absent. */
+  record Registered(@Nullable String id, @Nullable String secret) {}
+
+  static Registered registered(String body) throws IOException {
+    Map<?, ?> answer = object(Json.parse(body), "a register answer");
+    return new Registered(answer.get("id") instanceof String id ? id : null,
+        answer.get("instance_secret") instanceof String secret ? secret : null);
   }
 
   /** Reads the {@code id} of a register answer, or null when it has none. */

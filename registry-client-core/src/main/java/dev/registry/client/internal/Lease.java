@@ -30,12 +30,19 @@ final class Lease implements Registration {
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile ServiceInstance instance;
+  /** The registry's secret of the instance, presented on every call; null when it gave none. */
+  private volatile @Nullable String secret;
   private volatile long renewedAtMillis;
   private volatile @Nullable ScheduledFuture<?> heartbeats;
 
   Lease(RealRegistryClient client, ServiceInstance instance, long nowMillis) {
+    this(client, instance, null, nowMillis);
+  }
+
+  Lease(RealRegistryClient client, ServiceInstance instance, @Nullable String secret, long nowMillis) {
     this.client = client;
     this.instance = instance;
+    this.secret = secret;
     this.renewedAtMillis = nowMillis;
   }
 
@@ -78,8 +85,9 @@ final class Lease implements Registration {
         return;
       }
       ServiceInstance current = instance;
+      String currentSecret = secret;
       boolean known = call(deadlineNanos,
-          timeout -> client.backend().renew(current, timeout));
+          timeout -> client.backend().renew(current, currentSecret, timeout));
       client.events.registryReachable();
       if (known) {
         renewedAtMillis = client.clock.millis();
@@ -114,9 +122,12 @@ final class Lease implements Registration {
   /** The registry forgot the instance (restart, expiry): register it again, now. */
   private void reRegister(long deadlineNanos) {
     ServiceInstance current = instance;
-    ServiceInstance registered = call(deadlineNanos, timeout -> client.backend().register(
-        current, client.config.leaseTtlSeconds(), timeout));
+    String currentSecret = secret;
+    RegistryBackend.Registered answer = call(deadlineNanos, timeout -> client.backend().register(
+        current, currentSecret, client.config.leaseTtlSeconds(), timeout));
+    ServiceInstance registered = answer.instance();
     instance = registered;
+    secret = answer.secret();
     renewedAtMillis = client.clock.millis();
     client.counters.reRegistrations.increment();
     log.info("Registry had forgotten {} {}; registered it again",
@@ -133,10 +144,11 @@ final class Lease implements Registration {
     lock.lock();
     try {
       ServiceInstance updated = instance.withStatus(status);
+      String currentSecret = secret;
       boolean known;
       try {
         known = client.retrying.call(
-            () -> client.backend().status(updated, status, client.config.requestTimeout()));
+            () -> client.backend().status(updated, currentSecret, status, client.config.requestTimeout()));
       } catch (RegistryException e) {
         client.events.registryFailed(e);
         throw e;
@@ -179,7 +191,8 @@ final class Lease implements Registration {
       locked = lock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
       current = instance;
       ServiceInstance target = current;
-      client.retrying.callBefore(deadlineNanos, () -> client.backend().deregister(target,
+      String currentSecret = secret;
+      client.retrying.callBefore(deadlineNanos, () -> client.backend().deregister(target, currentSecret,
           Retrying.min(client.config.requestTimeout(),
               Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime())))));
       log.debug("Deregistered {} {}", current.service(), current.id());

@@ -98,11 +98,12 @@ final class OkHttpTransport implements HttpTransport, AutoCloseable {
   private static Request toOkHttp(TransportRequest request) {
     String body = request.body();
     RequestBody requestBody = body == null ? null : RequestBody.create(body, JSON);
-    return new Request.Builder()
+    Request.Builder builder = new Request.Builder()
         .url(request.uri().toString())
         .method(request.method(), requestBody)
-        .header("Accept", "application/json")
-        .build();
+        .header("Accept", "application/json");
+    request.headers().forEach(builder::header);
+    return builder.build();
   }
 
   private static TransportResponse toResponse(Response response) throws IOException {

@@ -92,7 +92,7 @@ public final class RealRegistryClient implements RegistryClient {
               (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id);
           transport = ownedTransport;
         }
-        backend = new HttpRegistryBackend(endpoints, transport, counters);
+        backend = new HttpRegistryBackend(endpoints, transport, counters, config.token());
       }
       return backend;
     }
@@ -152,16 +152,17 @@ public final class RealRegistryClient implements RegistryClient {
     ensureOpen();
     ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
     RegistryBackend b = backend();
-    ServiceInstance registered;
+    RegistryBackend.Registered answer;
     try {
-      registered = retrying.call(
-          () -> b.register(resolved, config.leaseTtlSeconds(), config.requestTimeout()));
+      answer = retrying.call(
+          () -> b.register(resolved, null, config.leaseTtlSeconds(), config.requestTimeout()));
     } catch (RegistryException e) {
       events.registryFailed(e);
       throw e;
     }
     events.registryReachable();
-    Lease lease = new Lease(this, registered, clock.millis());
+    ServiceInstance registered = answer.instance();
+    Lease lease = new Lease(this, registered, answer.secret(), clock.millis());
     leases.add(lease);
     events.fire(l -> l.registered(registered));
     log.debug("Registered {} {} at {}", registered.service(), registered.id(), registered.address());
