@@ -37,6 +37,7 @@ class NonWebApplicationTest {
             "registry.host=127.0.0.1",
             "registry.instance-id=worker-1",
             "registry.deregister-timeout=500ms",
+            "registry.propagation-wait=0ms",
             "spring.main.banner-mode=off")
         .properties(more)
         .run();
