@@ -225,7 +225,7 @@ public final class RegistryAutoRegistration
       }
       serviceRegistry.deregister(registration);
       registeredStatus = null;
-      log.info("Deregistered {}; serving {} ms more while callers hear of it", registration,
+      log.info("Left the registry: {}; serving {} ms more while callers hear of it", registration,
           propagationWait.toMillis());
       return true;
     }
