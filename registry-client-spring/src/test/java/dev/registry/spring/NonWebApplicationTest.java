@@ -91,4 +91,10 @@ class NonWebApplicationTest {
       assertThat(meters.get("registry.client.failures").functionCounter().count()).isPositive();
     }
   }
+  @Test
+  void aWorkerThatCannotReachTheRegistryFailsToStartNamingTheRegistry() {
+    assertThatThrownBy(() -> worker("registry.urls=http://127.0.0.1:1"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("http://127.0.0.1:1/register");
+  }
 }
