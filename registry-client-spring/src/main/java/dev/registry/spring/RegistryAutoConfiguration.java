@@ -199,7 +199,7 @@ public final class RegistryAutoConfiguration {
           : URI.create("http://" + host
               + (fixedPort != null ? ":" + fixedPort : "/" + registration.getInstanceId()));
       return new RegistryAutoRegistration(serviceRegistry, registration, webAddress,
-          nonWebAddress, properties.getPropagationWait());
+          nonWebAddress, properties.getPropagationWait(), properties.getDeregisterTimeout());
     }
 
     static String detectHost(@Nullable InetUtils inetUtils) {

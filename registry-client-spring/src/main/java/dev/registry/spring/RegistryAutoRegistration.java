@@ -8,7 +8,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,6 +60,7 @@ public final class RegistryAutoRegistration
   private final IntFunction<URI> webAddress;
   private final URI nonWebAddress;
   private final Duration propagationWait;
+  private final Duration outOfServiceTimeout;
   private final Object lock = new Object();
 
   private boolean running;
@@ -75,15 +78,19 @@ public final class RegistryAutoRegistration
    * @param webAddress the address for the web server's port
    * @param nonWebAddress the address of a non-web application
    * @param propagationWait how long to keep serving after deregistering, at shutdown
+   * @param outOfServiceTimeout at shutdown, how long the {@code OUT_OF_SERVICE} call may take
+   *     before deregistration goes ahead without it (the deregistration has its own bound, the
+   *     client's deregistration timeout)
    */
   public RegistryAutoRegistration(RegistryServiceRegistry serviceRegistry,
       RegistryRegistration registration, IntFunction<URI> webAddress, URI nonWebAddress,
-      Duration propagationWait) {
+      Duration propagationWait, Duration outOfServiceTimeout) {
     this.serviceRegistry = requireNonNull(serviceRegistry, "serviceRegistry");
     this.registration = requireNonNull(registration, "registration");
     this.webAddress = requireNonNull(webAddress, "webAddress");
     this.nonWebAddress = requireNonNull(nonWebAddress, "nonWebAddress");
     this.propagationWait = requireNonNull(propagationWait, "propagationWait");
+    this.outOfServiceTimeout = requireNonNull(outOfServiceTimeout, "outOfServiceTimeout");
   }
 
   /**
@@ -214,18 +221,34 @@ public final class RegistryAutoRegistration
         return false;
       }
       if (registeredStatus != Status.OUT_OF_SERVICE) {
-        try {
-          serviceRegistry.setStatus(registration, Status.OUT_OF_SERVICE.name());
-        } catch (RegistryException | IllegalStateException e) {
-          log.debug("Could not take {} out of service before deregistering: {}", registration,
-              e.toString());
-        }
+        takeOutOfService();
       }
       serviceRegistry.deregister(registration);
       registeredStatus = null;
-      log.info("Deregistered {}; serving {} ms more while callers hear of it", registration,
+      log.info("Left the registry: {}; serving {} ms more while callers hear of it", registration,
           propagationWait.toMillis());
       return true;
+    }
+  }
+
+  /**
+   * A status call retries (each attempt bounded by the request timeout); at shutdown an
+   * unreachable registry must not hold the application that long, so the call gets a bound
+   * and deregistration goes ahead after it.
+   */
+  private void takeOutOfService() {
+    CompletableFuture<Void> call = CompletableFuture.runAsync(
+        () -> serviceRegistry.setStatus(registration, Status.OUT_OF_SERVICE.name()));
+    try {
+      call.get(outOfServiceTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("{} not taken out of service within {} ms; deregistering anyway", registration,
+          outOfServiceTimeout.toMillis());
+    } catch (ExecutionException e) {
+      log.warn("Could not take {} out of service before deregistering: {}", registration,
+          e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
 
 /** The applications of the tests: each is what a user would write, and nothing more. */
 final class Apps {
@@ -49,6 +50,12 @@ final class Apps {
     @LoadBalanced
     RestClient.Builder loadBalanced() {
       return RestClient.builder();
+    }
+
+    @Bean
+    @LoadBalanced
+    RestTemplate loadBalancedTemplate() {
+      return new RestTemplate();
     }
   }
 }

@@ -23,6 +23,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 
 /**
  * End to end: the reference server in-process; this test's application is greeting-1 on a
@@ -107,14 +109,29 @@ class EndToEndTest {
     assertThat(registry.statuses("greeting-service"))
         .containsOnly(Map.entry("greeting-1", "UP"), Map.entry("greeting-2", "UP"));
 
+    // With WebClient on the classpath Spring Cloud LoadBalancer resolves names through the
+    // ReactiveDiscoveryClient; a servlet-only application uses the blocking DiscoveryClient.
     ConfigurableApplicationContext caller = start(
         new SpringApplicationBuilder(Apps.Caller.class).web(WebApplicationType.NONE),
         "spring.application.name=caller");
+    ConfigurableApplicationContext blockingCaller = start(
+        new SpringApplicationBuilder(Apps.Caller.class).web(WebApplicationType.NONE),
+        "spring.application.name=caller", "spring.cloud.discovery.reactive.enabled=false");
+    assertThat(caller.getBeansOfType(RegistryReactiveDiscoveryClient.class)).hasSize(1);
+    assertThat(blockingCaller.getBeanNamesForType(ReactiveDiscoveryClient.class)).isEmpty();
     RestClient rest = caller.getBean(RestClient.Builder.class).build();
+    RestClient blockingRest = blockingCaller.getBean(RestClient.Builder.class).build();
 
     // Round-robin over both instances.
     assertThat(call(rest, 10)).containsExactly(
         Map.entry("hello from greeting-1", 5), Map.entry("hello from greeting-2", 5));
+    assertThat(call(blockingRest, 4)).containsExactly(
+        Map.entry("hello from greeting-1", 2), Map.entry("hello from greeting-2", 2));
+    RestTemplate template = caller.getBean(RestTemplate.class);
+    assertThat(List.of(
+            template.getForObject("http://greeting-service/greeting", String.class),
+            template.getForObject("http://greeting-service/greeting", String.class)))
+        .containsExactlyInAnyOrder("hello from greeting-1", "hello from greeting-2");
 
     greeting2.close();
     // Deregistered before close() returned, and its web server is down.
@@ -123,6 +140,7 @@ class EndToEndTest {
     // The caller heard of it during greeting-2's propagation wait: no call goes there (one would
     // fail, its port being closed).
     assertThat(call(rest, 6)).containsExactly(Map.entry("hello from greeting-1", 6));
+    assertThat(call(blockingRest, 4)).containsExactly(Map.entry("hello from greeting-1", 4));
     // The caller does not register itself: it has no @EnableServiceRegistration.
     assertThat(registry.statuses("caller")).isEmpty();
   }

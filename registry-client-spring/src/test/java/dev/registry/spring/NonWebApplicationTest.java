@@ -37,6 +37,7 @@ class NonWebApplicationTest {
             "registry.host=127.0.0.1",
             "registry.instance-id=worker-1",
             "registry.deregister-timeout=500ms",
+            "registry.propagation-wait=0ms",
             "spring.main.banner-mode=off")
         .properties(more)
         .run();
@@ -89,5 +90,11 @@ class NonWebApplicationTest {
       assertThat(meters.get("registry.client.reachable").gauge().value()).isZero();
       assertThat(meters.get("registry.client.failures").functionCounter().count()).isPositive();
     }
+  }
+  @Test
+  void aWorkerThatCannotReachTheRegistryFailsToStartNamingTheRegistry() {
+    assertThatThrownBy(() -> worker("registry.urls=http://127.0.0.1:1"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("http://127.0.0.1:1/register");
   }
 }
