@@ -1,5 +1,7 @@
 package dev.registry.client.internal;
 
+import static dev.registry.client.internal.Logs.log;
+
 import dev.registry.client.Registration;
 import dev.registry.client.RegistryException;
 import dev.registry.client.ServiceInstance;
@@ -12,8 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One registered instance and its lease: heartbeats renew it, a heartbeat (or status update)
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * deregistration never races a heartbeat that would re-register.
  */
 final class Lease implements Registration {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
 
   /** No deadline: the retry policy and the request timeout bound the calls. */
   private static final long NO_DEADLINE = Long.MIN_VALUE;
@@ -101,10 +100,10 @@ final class Lease implements Registration {
       client.events.registryFailed(e);
       ServiceInstance current = instance;
       client.events.fire(l -> l.heartbeatFailed(current, e));
-      log.debug("Heartbeat of {} failed", current.id(), e);
+      log().debug("Heartbeat of {} failed", current.id(), e);
     } catch (RuntimeException e) {
       client.counters.heartbeatsFailed.increment();
-      log.error("Heartbeat of {} failed unexpectedly", instance.id(), e);
+      log().error("Heartbeat of {} failed unexpectedly", instance.id(), e);
     } finally {
       lock.unlock();
     }
@@ -130,7 +129,7 @@ final class Lease implements Registration {
     secret = answer.secret();
     renewedAtMillis = client.clock.millis();
     client.counters.reRegistrations.increment();
-    log.info("Registry had forgotten {} {}; registered it again",
+    log().info("Registry had forgotten {} {}; registered it again",
         registered.service(), registered.id());
     client.events.fire(l -> l.reRegistered(registered));
   }
@@ -195,7 +194,7 @@ final class Lease implements Registration {
       client.retrying.callBefore(deadlineNanos, () -> client.backend().deregister(target, currentSecret,
           Retrying.min(client.config.requestTimeout(),
               Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime())))));
-      log.debug("Deregistered {} {}", current.service(), current.id());
+      log().debug("Deregistered {} {}", current.service(), current.id());
       client.events.fire(l -> l.deregistered(target, true));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -210,7 +209,7 @@ final class Lease implements Registration {
   }
 
   private void deregisterFailed(ServiceInstance current, Exception e) {
-    log.warn("Could not deregister {} {} (its lease will end by itself): {}",
+    log().warn("Could not deregister {} {} (its lease will end by itself): {}",
         current.service(), current.id(), e.toString());
     client.events.fire(l -> l.deregistered(current, false));
   }

@@ -1,5 +1,6 @@
 package dev.registry.client.internal;
 
+import static dev.registry.client.internal.Logs.log;
 import static java.util.Objects.requireNonNull;
 
 import dev.registry.client.ClientStats;
@@ -30,8 +31,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client. Nothing happens in the constructor; the transport (and with it OkHttp and
@@ -39,7 +38,6 @@ import org.slf4j.LoggerFactory;
  * lookup.
  */
 public final class RealRegistryClient implements RegistryClient {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
   private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
   /** A long-poll answered this fast with the same index means the server does not hold. */
   private static final long MIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -165,7 +163,7 @@ public final class RealRegistryClient implements RegistryClient {
     Lease lease = new Lease(this, registered, answer.secret(), clock.millis());
     leases.add(lease);
     events.fire(l -> l.registered(registered));
-    log.debug("Registered {} {} at {}", registered.service(), registered.id(), registered.address());
+    log().debug("Registered {} {} at {}", registered.service(), registered.id(), registered.address());
     installShutdownHook();
     if (config.backgroundRefresh()) {
       try {
@@ -204,8 +202,6 @@ public final class RealRegistryClient implements RegistryClient {
     Lease lease = new Lease(this, registered, clock.millis());
     leases.add(lease);
     events.fire(l -> l.registered(registered));
-    log.debug("Registered {} {} at {} (renewed lazily)",
-        registered.service(), registered.id(), registered.address());
     if (closed) {
       lease.close();
       throw new IllegalStateException("RegistryClient is closed");
@@ -411,7 +407,7 @@ public final class RealRegistryClient implements RegistryClient {
     try {
       load(holder);
     } catch (RegistryException e) {
-      log.debug("Watch of {} waits for the registry: {}", holder, e.toString());
+      log().debug("Watch of {} waits for the registry: {}", holder, e.toString());
       startWatching(holder);
     }
     holder.subscribe(listener);
@@ -489,7 +485,7 @@ public final class RealRegistryClient implements RegistryClient {
           : new RegistryUnavailableException("long-poll of " + holder + " failed: " + cause, 0, cause);
       events.registryFailed(e);
       holder.markStale(clock.millis());
-      log.debug("Long-poll of {} failed", holder, e);
+      log().debug("Long-poll of {} failed", holder, e);
     }
     int attempt = ++holder.pollFailures;
     schedule(holder, () -> pollOnce(holder), retrying.backoffMillis(attempt));
@@ -504,11 +500,11 @@ public final class RealRegistryClient implements RegistryClient {
         try {
           step.run();
         } catch (RuntimeException e) {
-          log.warn("Watch of {} failed unexpectedly", holder, e);
+          log().warn("Watch of {} failed unexpectedly", holder, e);
         }
       }, delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException | IllegalStateException e) {
-      log.debug("Watch of {} stopped: client closing", holder);
+      log().debug("Watch of {} stopped: client closing", holder);
     }
   }
 
@@ -535,7 +531,7 @@ public final class RealRegistryClient implements RegistryClient {
         }
       }
     } catch (RuntimeException e) {
-      log.warn("Periodic refresh failed unexpectedly", e);
+      log().warn("Periodic refresh failed unexpectedly", e);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.registry.client.internal;
 
+import static dev.registry.client.internal.Logs.log;
+
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceListener;
 import dev.registry.client.ServiceView;
@@ -12,8 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The cache entry of one service in one stage: an immutable {@link Snapshot} swapped as a
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * volatile field and increments one atomic: no lock, no allocation.
  */
 final class ServiceHolder {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
 
   /** A view and its UP instances, computed once per change. */
   record Snapshot(ServiceView view, List<ServiceInstance> up) {}
@@ -104,7 +103,7 @@ final class ServiceHolder {
     try {
       listener.onChange(view);
     } catch (RuntimeException e) {
-      log.warn("ServiceListener {} threw; ignored", listener, e);
+      log().warn("ServiceListener {} threw; ignored", listener, e);
     }
   }
 

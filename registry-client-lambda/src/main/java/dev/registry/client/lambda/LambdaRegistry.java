@@ -33,12 +33,19 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; Lambda runs one invocation at a time per container.
  */
 public final class LambdaRegistry implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client.lambda");
 
   private final LambdaSettings settings;
   private final RegistryClient client;
   private final Set<String> warmed = ConcurrentHashMap.newKeySet();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The logger, made at its first use: slf4j's initialisation costs a cold start some 20 ms,
+   * and a healthy invocation logs nothing.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger("dev.registry.client.lambda");
+  }
 
   private LambdaRegistry(LambdaSettings settings, RegistryClient client) {
     this.settings = settings;
@@ -103,7 +110,7 @@ public final class LambdaRegistry implements AutoCloseable {
     } catch (RuntimeException e) {
       // runDueWork(budget) does not throw for the registry; anything else must not fail the
       // user's invocation either.
-      log.warn("Due registry work failed; the cached views serve", e);
+      log().warn("Due registry work failed; the cached views serve", e);
     }
     return new Discovery(client, stage);
   }
@@ -125,12 +132,11 @@ public final class LambdaRegistry implements AutoCloseable {
 
   private void warmUp(String stage) {
     try {
-      int services = client.warmUp(stage);
+      client.warmUp(stage);
       warmed.add(stage);
-      log.debug("Warmed up {} services of stage {}", services, stage);
     } catch (RegistryException e) {
       // Lookups fetch what they need; the warm-up is tried again at the next invocation.
-      log.warn("Registry warm-up of stage {} failed: {}", stage, e.getMessage());
+      log().warn("Registry warm-up of stage {} failed: {}", stage, e.getMessage());
     }
   }
 
@@ -147,7 +153,7 @@ public final class LambdaRegistry implements AutoCloseable {
       client.registerOnce(instance);
       registered.add(stage);
     } catch (RegistryException e) {
-      log.warn("Self-registration of {} in stage {} failed, tried again at the next invocation: {}",
+      log().warn("Self-registration of {} in stage {} failed, tried again at the next invocation: {}",
           service, stage, e.getMessage());
     }
   }

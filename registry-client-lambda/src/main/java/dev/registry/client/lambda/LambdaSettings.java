@@ -212,11 +212,19 @@ public record LambdaSettings(
       return Optional.empty();
     }
     String qualifier = parts[7];
-    if (qualifier.isEmpty() || qualifier.equals("$LATEST") || qualifier.chars().allMatch(Character::isDigit)
-        || !NAME.matcher(qualifier).matches()) {
+    if (qualifier.equals("$LATEST") || isVersion(qualifier) || !NAME.matcher(qualifier).matches()) {
       return Optional.empty();
     }
     return Optional.of(qualifier);
+  }
+
+  private static boolean isVersion(String qualifier) {
+    for (int i = 0; i < qualifier.length(); i++) {
+      if (qualifier.charAt(i) < '0' || qualifier.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static @Nullable String blankToNull(@Nullable String value) {

@@ -55,7 +55,11 @@ import org.slf4j.LoggerFactory;
  * CloudFormation delete the old registration.
  */
 public class RegistrationResource implements RequestHandler<CloudFormationCustomResourceEvent, Void> {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client.lambda");
+  /** Made at its first use: slf4j's initialisation costs a cold start (see LambdaRegistry). */
+  private static Logger log() {
+    return LoggerFactory.getLogger("dev.registry.client.lambda");
+  }
+
   /** Time kept back to answer CloudFormation after the registry call. */
   private static final long ANSWER_MARGIN_MILLIS = 2_000;
 
@@ -115,7 +119,7 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
     try {
       answer = answer(event, context);
     } catch (RuntimeException e) {
-      log.error("Custom resource {} failed unexpectedly", event.getLogicalResourceId(), e);
+      log().error("Custom resource {} failed unexpectedly", event.getLogicalResourceId(), e);
       answer = Answer.failed(fallbackId(event), "Unexpected failure: " + e);
     }
     send(responseUrl, body(event, answer));
@@ -313,14 +317,13 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
           in.close();
         }
         if (code / 100 == 2) {
-          log.debug("Answered CloudFormation: {}", body);
           return;
         }
         last = new IOException("PUT " + url.getHost() + url.getPath() + " answered " + code);
       } catch (IOException e) {
         last = e;
       }
-      log.warn("Answering CloudFormation failed (attempt {} of 3): {}", attempt, last.toString());
+      log().warn("Answering CloudFormation failed (attempt {} of 3): {}", attempt, last.toString());
     }
     throw new java.io.UncheckedIOException("CloudFormation could not be answered", last);
   }

@@ -23,8 +23,12 @@ public final class ColdStart {
 
   private ColdStart() {}
 
-  /** One cold run: the answer and the milliseconds from process start to it. */
-  public record Run(String body, double millis) {}
+  /**
+   * One cold run: the answer, the wall-clock milliseconds from process start to it, and the CPU
+   * milliseconds the JVM had used by then (all its threads; steadier than the wall clock on a
+   * shared machine), or -1 where the platform does not tell.
+   */
+  public record Run(String body, double millis, double cpuMillis) {}
 
   /**
    * Starts {@code handler} in a new JVM, sends it one invocation, waits for the answer, then
@@ -64,7 +68,11 @@ public final class ColdStart {
       Process process = builder.start();
       try {
         RuntimeApi.Answer a = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return new Run(a.body(), (a.arrivedNanos() - start) / 1e6);
+        // The runtime now waits on its next poll, which is held: the CPU count is still that
+        // of the first answer.
+        double cpu = process.toHandle().info().totalCpuDuration()
+            .map(d -> d.toNanos() / 1e6).orElse(-1.0);
+        return new Run(a.body(), (a.arrivedNanos() - start) / 1e6, cpu);
       } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
         throw new IllegalStateException(handler + " gave no answer; its output:\n"
             + Files.readString(log), e);
@@ -91,7 +99,54 @@ public final class ColdStart {
     return String.join(File.pathSeparator, kept);
   }
 
-  static void deleteQuietly(Path path) throws IOException {
-    Files.deleteIfExists(path);
+  /**
+   * Returns {@code classPath} with every directory replaced by a jar of its contents, written
+   * into {@code dir}: CDS archives only classes from jars.
+   */
+  public static String jarred(String classPath, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    List<String> entries = new ArrayList<>();
+    int n = 0;
+    for (String entry : classPath.split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (!Files.isDirectory(path)) {
+        entries.add(entry);
+        continue;
+      }
+      Path jar = dir.resolve("dir-" + (n++) + ".jar");
+      try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(
+              Files.newOutputStream(jar));
+          java.util.stream.Stream<Path> files = Files.walk(path)) {
+        for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+          out.putNextEntry(new java.util.jar.JarEntry(
+              path.relativize(file).toString().replace(File.separatorChar, '/')));
+          Files.copy(file, out);
+          out.closeEntry();
+        }
+      }
+      entries.add(jar.toString());
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  /**
+   * Makes a static AppCDS archive for {@code handler}: one training run that writes the list of
+   * the classes it loads, then {@code java -Xshare:dump} of that list on the same class path.
+   */
+  public static void makeArchive(String classPath, String handler, Map<String, String> env,
+      Path archive) throws Exception {
+    Path list = Path.of(archive + ".classlist");
+    Files.deleteIfExists(list);
+    Files.deleteIfExists(archive);
+    run(classPath, handler, List.of("-XX:DumpLoadedClassList=" + list), env, Duration.ofSeconds(60));
+    // The list is written as classes load; it is complete once the runtime has answered.
+    Process dump = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + archive,
+        "-cp", classPath)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!dump.waitFor(5, TimeUnit.MINUTES) || dump.exitValue() != 0 || !Files.exists(archive)) {
+      throw new IllegalStateException("the AppCDS dump failed: exit " + dump.exitValue());
+    }
   }
 }

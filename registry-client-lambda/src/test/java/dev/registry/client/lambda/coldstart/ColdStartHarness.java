@@ -20,11 +20,32 @@ import java.util.Map;
  * {@code benchmarks/lambda-cold-start.sh [runs]}.
  *
  * <p>Arguments: the number of runs per variant (default 11); then optionally {@code cds=PATH}
- * to add a fifth variant, ours with an AppCDS archive at PATH (made at the first run of that
- * variant with {@code -XX:ArchiveClassesAtExit}).
+ * to add a fourth variant, ours with a static AppCDS archive made at PATH before the runs
+ * ({@code -XX:DumpLoadedClassList} in a training run, then {@code -Xshare:dump}).
  */
 public final class ColdStartHarness {
   private ColdStartHarness() {}
+
+  static double median(double[] sorted) {
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  }
+
+  static void report(String what, Map<String, Double> medians) {
+    double hello = medians.get("hello");
+    double naive = medians.get("naive");
+    double ours = medians.get("ours");
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        "%s: added over hello: naive +%.1f ms, ours +%.1f ms", what, naive - hello, ours - hello));
+    if (medians.containsKey("ours+AppCDS")) {
+      line.append(String.format(Locale.ROOT, " (ours+AppCDS %+.1f ms)",
+          medians.get("ours+AppCDS") - hello));
+    }
+    line.append(String.format(Locale.ROOT,
+        "; ratio naive/ours %.2f (whole cold start), %.1f (added time)",
+        naive / ours, (naive - hello) / (ours - hello)));
+    System.out.println(line);
+  }
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 11;
@@ -42,19 +63,18 @@ public final class ColdStartHarness {
       variants.put(NaiveHandler.class.getName(), List.of());
       variants.put(OursHandler.class.getName(), List.of());
       Map<String, double[]> times = new LinkedHashMap<>();
+      Map<String, double[]> cpu = new LinkedHashMap<>();
       String[] names = {"hello", "naive", "ours", "ours+AppCDS"};
       int count = cds == null ? 3 : 4;
       for (int v = 0; v < count; v++) {
         times.put(names[v], new double[runs]);
+        cpu.put(names[v], new double[runs]);
       }
+      String cdsClassPath = classPath;
       if (cds != null) {
-        // The archive: one training run that dumps the classes it loaded at exit.
-        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(cds));
-        ColdStart.run(classPath, OursHandler.class.getName(),
-            List.of("-XX:ArchiveClassesAtExit=" + cds), env, Duration.ofSeconds(60));
-        for (int i = 0; i < 50 && !java.nio.file.Files.exists(java.nio.file.Path.of(cds)); i++) {
-          Thread.sleep(100); // the dump finishes as the JVM exits, after destroy() returned
-        }
+        java.nio.file.Path archive = java.nio.file.Path.of(cds).toAbsolutePath();
+        cdsClassPath = ColdStart.jarred(classPath, archive.resolveSibling("cold-start-jars"));
+        ColdStart.makeArchive(cdsClassPath, OursHandler.class.getName(), env, archive);
       }
       // Warm the file-system cache and this JVM: one unrecorded run of each.
       for (String handler : variants.keySet()) {
@@ -65,37 +85,35 @@ public final class ColdStartHarness {
         for (int v = 0; v < count; v++) {
           String handler = handlers.get(Math.min(v, 2));
           List<String> jvm = v == 3 ? List.of("-XX:SharedArchiveFile=" + cds) : List.of();
-          ColdStart.Run run = ColdStart.run(classPath, handler, jvm, env, Duration.ofSeconds(60));
+          ColdStart.Run run = ColdStart.run(v == 3 ? cdsClassPath : classPath, handler, jvm, env,
+              Duration.ofSeconds(60));
           if (v > 0 && !run.body().contains("127.0.0.1:9001")) {
             throw new IllegalStateException(names[v] + " answered " + run.body());
           }
           times.get(names[v])[i] = run.millis();
-          System.out.printf(Locale.ROOT, "run %2d %-12s %7.1f ms%n", i + 1, names[v], run.millis());
+          cpu.get(names[v])[i] = run.cpuMillis();
+          System.out.printf(Locale.ROOT, "run %2d %-12s %7.1f ms  (cpu %7.1f ms)%n",
+              i + 1, names[v], run.millis(), run.cpuMillis());
         }
       }
       System.out.println();
-      System.out.printf(Locale.ROOT, "%-12s %8s %8s %8s   (ms, %d fresh JVMs each, -XX:TieredStopAtLevel=1)%n",
-          "variant", "median", "min", "max", runs);
+      System.out.printf(Locale.ROOT, "%-12s %8s %8s %8s %10s   (ms; %d fresh JVMs each, interleaved;"
+          + " -XX:TieredStopAtLevel=1)%n", "variant", "median", "min", "max", "cpu median", runs);
       Map<String, Double> medians = new LinkedHashMap<>();
+      Map<String, Double> cpuMedians = new LinkedHashMap<>();
       for (Map.Entry<String, double[]> e : times.entrySet()) {
         double[] sorted = e.getValue().clone();
         Arrays.sort(sorted);
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-        medians.put(e.getKey(), median);
-        System.out.printf(Locale.ROOT, "%-12s %8.1f %8.1f %8.1f%n",
-            e.getKey(), median, sorted[0], sorted[sorted.length - 1]);
+        medians.put(e.getKey(), median(sorted));
+        double[] cpuSorted = cpu.get(e.getKey()).clone();
+        Arrays.sort(cpuSorted);
+        cpuMedians.put(e.getKey(), median(cpuSorted));
+        System.out.printf(Locale.ROOT, "%-12s %8.1f %8.1f %8.1f %10.1f%n", e.getKey(),
+            medians.get(e.getKey()), sorted[0], sorted[sorted.length - 1], cpuMedians.get(e.getKey()));
       }
-      double hello = medians.get("hello");
-      double naive = medians.get("naive");
-      double ours = medians.get("ours");
       System.out.println();
-      System.out.printf(Locale.ROOT, "added over hello: naive +%.1f ms, ours +%.1f ms%s%n",
-          naive - hello, ours - hello,
-          cds == null ? "" : String.format(Locale.ROOT, ", ours+AppCDS +%.1f ms",
-              medians.get("ours+AppCDS") - hello));
-      System.out.printf(Locale.ROOT, "ratio naive/ours (whole cold start): %.2f; of the added time: %.2f%n",
-          naive / ours, (naive - hello) / (ours - hello));
+      report("wall", medians);
+      report("cpu ", cpuMedians);
     }
   }
 }
