@@ -43,6 +43,8 @@ public final class RegistryServer implements AutoCloseable {
   /** The wait beyond a lease's end before the expiry timer runs, so that nearby ends share a run. */
   private static final long EXPIRY_SLACK_MILLIS = 20;
   private static final long STOP_TIMEOUT_MILLIS = 5_000;
+  /** The listen backlog; the kernel caps it at net.core.somaxconn (4096 on most Linux). */
+  private static final int ACCEPT_QUEUE_SIZE = 4096;
 
   private final String host;
   private final int requestedPort;
@@ -92,6 +94,9 @@ public final class RegistryServer implements AutoCloseable {
     // On stop, kept-alive idle connections get this long to close (Jetty's default is 1 s);
     // held long-polls have been answered by then.
     connector.setShutdownIdleTimeout(100);
+    // Jetty's default backlog (the JDK's 50) overflows when many clients connect at once (a
+    // restart, thousands of watchers): the kernel drops SYNs, and each costs a 1 s retransmit.
+    connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
     server.addConnector(connector);
 
     server.setErrorHandler(new JsonErrorHandler());
