@@ -153,7 +153,10 @@ final class JsonCodec {
 
   /**
    * Reads a discover answer (a 200, or a 404 for an unknown service, which lists no
-   * instance). Unknown fields are skipped.
+   * instance). Unknown fields are skipped. Strict about the rest: a body that is not one whole
+   * JSON object, whose {@code instances} holds anything but instance objects, whose
+   * {@code index} is not an integer, or whose {@code service} is another service, is
+   * unreadable, so a cut, garbled or misdirected answer never becomes a view.
    */
   static ServiceView view(String body, String service, String stage) throws IOException {
     try (JsonParser p = FACTORY.createParser(body)) {
@@ -161,20 +164,37 @@ final class JsonCodec {
       long index = 0;
       String theStage = stage;
       List<ServiceInstance> instances = new ArrayList<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
+      JsonToken token;
+      while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
-        if ("index".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
+        if ("index".equals(name)) {
+          if (value != JsonToken.VALUE_NUMBER_INT) {
+            throw new IOException("index of " + service + " is not an integer: " + value);
+          }
           index = p.getLongValue();
+        } else if ("service".equals(name) && value == JsonToken.VALUE_STRING) {
+          if (!service.equals(p.getText())) {
+            throw new IOException("asked for " + service + ", answered " + p.getText());
+          }
         } else if ("stage".equals(name) && value == JsonToken.VALUE_STRING) {
           theStage = p.getText();
         } else if ("instances".equals(name) && value == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.START_OBJECT) {
+          JsonToken item;
+          while ((item = p.nextToken()) == JsonToken.START_OBJECT) {
             instances.add(instance(p, service, stage));
           }
+          if (item != JsonToken.END_ARRAY) {
+            throw new IOException("instances of " + service + " hold a " + item);
+          }
+        } else if ("instances".equals(name) && value != JsonToken.VALUE_NULL) {
+          throw new IOException("instances of " + service + " is a " + value);
         } else {
           p.skipChildren();
         }
+      }
+      if (token != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new IOException("the view of " + service + " is not one JSON object");
       }
       return new ServiceView(service, theStage, index, instances, false);
     } catch (IllegalArgumentException | NullPointerException e) {
