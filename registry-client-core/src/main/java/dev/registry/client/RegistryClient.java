@@ -150,6 +150,25 @@ public interface RegistryClient extends AutoCloseable {
   Watch watch(String service, String stage, ServiceListener listener);
 
   /**
+   * Tells the client that a call to {@code instance} failed (a refused connection, a timeout).
+   * An instance that failed {@link Builder#ejection(int, Duration) N times in a row} is
+   * skipped by {@link #choose} for the ejection time, as long as no more than half of its
+   * service's {@code UP} instances are skipped at once. Cheap; never throws for an instance
+   * the client does not hold. The default does nothing (for hand-written fakes).
+   *
+   * @param instance an instance {@link #choose} or {@link #instances} returned
+   */
+  default void reportFailure(ServiceInstance instance) {}
+
+  /**
+   * Tells the client that a call to {@code instance} worked: its run of failures starts again
+   * from zero, and an ejection ends. The default does nothing.
+   *
+   * @param instance an instance {@link #choose} or {@link #instances} returned
+   */
+  default void reportSuccess(ServiceInstance instance) {}
+
+  /**
    * Runs now the work that is due: renews the leases whose heartbeat interval has passed
    * (registering again those the registry forgot), and refreshes cached views older than the
    * refresh interval. Each call to the registry is bounded by the request timeout. This is how
@@ -207,6 +226,8 @@ public interface RegistryClient extends AutoCloseable {
     // Typed Object so that loading the builder never loads OkHttp (cold start).
     private @Nullable Object okHttpClient;
     private @Nullable String token;
+    private int ejectAfter = 3;
+    private Duration ejectionTime = Duration.ofSeconds(30);
 
     Builder() {}
 
@@ -473,6 +494,27 @@ public interface RegistryClient extends AutoCloseable {
     }
 
     /**
+     * Sets client-side ejection: an instance reported {@link RegistryClient#reportFailure
+     * failed} {@code consecutiveFailures} times in a row (no {@link
+     * RegistryClient#reportSuccess success} between) is skipped by {@code choose} for
+     * {@code ejectionTime}; then it is chosen again, and needs as many failures to be skipped
+     * again. Never more than half of a service's {@code UP} instances are skipped at once.
+     * Default 3 failures, 30 s.
+     *
+     * @param consecutiveFailures at least 1
+     * @param ejectionTime more than zero
+     * @return this builder
+     */
+    public Builder ejection(int consecutiveFailures, Duration ejectionTime) {
+      if (consecutiveFailures < 1) {
+        throw new IllegalArgumentException("consecutiveFailures must be >= 1: " + consecutiveFailures);
+      }
+      this.ejectionTime = Names.checkPositive("ejectionTime", ejectionTime);
+      this.ejectAfter = consecutiveFailures;
+      return this;
+    }
+
+    /**
      * Sets the registry's shared token: every request carries
      * {@code Authorization: Bearer <token>}. A registry started with a token refuses writes
      * without it (401, a {@link RegistryRejectedException} with code {@code unauthorized}).
@@ -529,7 +571,7 @@ public interface RegistryClient extends AutoCloseable {
           List.copyOf(registryUrls), stage, ttlSeconds, interval, refreshInterval, idleTimeout,
           longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock, scheduler,
           eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient,
-          token);
+          token, ejectAfter, ejectionTime);
       return new RealRegistryClient(config);
     }
   }

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param okHttpClient an {@code okhttp3.OkHttpClient}, typed Object so that nothing loads
  *     OkHttp before the first request
  * @param token the registry's shared token, sent as {@code Authorization: Bearer}, or null
+ * @param ejectAfter consecutive reported failures after which an instance is skipped
+ * @param ejectionTime how long an ejected instance is skipped
  */
 public record ClientConfig(
     List<URI> registryUrls,
@@ -37,7 +39,9 @@ public record ClientConfig(
     boolean backgroundRefresh,
     @Nullable HttpTransport transport,
     @Nullable Object okHttpClient,
-    @Nullable String token) {
+    @Nullable String token,
+    int ejectAfter,
+    Duration ejectionTime) {
 
   /** Never shows the token. */
   @Override

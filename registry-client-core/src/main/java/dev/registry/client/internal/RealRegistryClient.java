@@ -200,7 +200,42 @@ public final class RealRegistryClient implements RegistryClient {
     if (up.isEmpty()) {
       throw new NoInstanceAvailableException(service, stage);
     }
+    if (holder.ejections == 0) {
+      return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+    }
+    // Some instance was ejected: skip ejected picks (at most half are, so one of a round is not).
+    long now = clock.millis();
+    for (int i = 0; i < up.size(); i++) {
+      ServiceInstance pick = config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+      if (!holder.ejected(pick.id(), now)) {
+        return pick;
+      }
+    }
     return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+  }
+
+  @Override
+  public void reportFailure(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ServiceHolder holder = cache.get(instance.service(), stageOf(instance));
+    if (holder != null && holder.reportFailure(instance.id(), clock.millis(), config.ejectAfter(),
+        config.ejectionTime().toMillis())) {
+      log.debug("Ejected {} {} for {}", instance.service(), instance.id(), config.ejectionTime());
+    }
+  }
+
+  @Override
+  public void reportSuccess(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ServiceHolder holder = cache.get(instance.service(), stageOf(instance));
+    if (holder != null) {
+      holder.reportSuccess(instance.id());
+    }
+  }
+
+  private String stageOf(ServiceInstance instance) {
+    String stage = instance.stage();
+    return stage != null ? stage : config.stage();
   }
 
   @Override
