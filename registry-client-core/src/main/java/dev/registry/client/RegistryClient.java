@@ -228,6 +228,7 @@ public interface RegistryClient extends AutoCloseable {
     private @Nullable String token;
     private int ejectAfter = 3;
     private Duration ejectionTime = Duration.ofSeconds(30);
+    private java.nio.file.@Nullable Path snapshotFile;
 
     Builder() {}
 
@@ -515,6 +516,24 @@ public interface RegistryClient extends AutoCloseable {
     }
 
     /**
+     * Keeps the last good views in {@code file}, for a cold start while the registry is down.
+     * Every change of a cached view rewrites the file (written to a temporary file beside it,
+     * then moved over it atomically). When the first lookup of a service cannot reach the
+     * registry, its view is read from the file and served marked {@link ServiceView#stale()
+     * stale} instead of throwing; the watch replaces it once the registry answers. Off by
+     * default: a saved view may be hours old, and its instances gone; with the registry up the
+     * file is never read. The directory must exist; a file that cannot be written or read
+     * costs a warning in the log, never a failed call.
+     *
+     * @param file the snapshot file
+     * @return this builder
+     */
+    public Builder snapshotFile(java.nio.file.Path file) {
+      this.snapshotFile = requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
      * Sets the registry's shared token: every request carries
      * {@code Authorization: Bearer <token>}. A registry started with a token refuses writes
      * without it (401, a {@link RegistryRejectedException} with code {@code unauthorized}).
@@ -571,7 +590,7 @@ public interface RegistryClient extends AutoCloseable {
           List.copyOf(registryUrls), stage, ttlSeconds, interval, refreshInterval, idleTimeout,
           longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock, scheduler,
           eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient,
-          token, ejectAfter, ejectionTime);
+          token, ejectAfter, ejectionTime, snapshotFile);
       return new RealRegistryClient(config);
     }
   }

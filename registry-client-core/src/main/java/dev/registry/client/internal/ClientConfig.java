@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param token the registry's shared token, sent as {@code Authorization: Bearer}, or null
  * @param ejectAfter consecutive reported failures after which an instance is skipped
  * @param ejectionTime how long an ejected instance is skipped
+ * @param snapshotFile where the last good views are kept for a cold start, or null (off)
  */
 public record ClientConfig(
     List<URI> registryUrls,
@@ -41,7 +42,8 @@ public record ClientConfig(
     @Nullable Object okHttpClient,
     @Nullable String token,
     int ejectAfter,
-    Duration ejectionTime) {
+    Duration ejectionTime,
+    java.nio.file.@Nullable Path snapshotFile) {
 
   /** Never shows the token. */
   @Override

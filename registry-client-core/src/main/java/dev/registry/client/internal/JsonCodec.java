@@ -202,6 +202,54 @@ final class JsonCodec {
     }
   }
 
+  /** One view in the wire's discover shape, for the snapshot file. */
+  static String viewLine(ServiceView view) {
+    return write(g -> {
+      g.writeStringField("service", view.service());
+      g.writeStringField("stage", view.stage());
+      g.writeNumberField("index", view.index());
+      g.writeArrayFieldStart("instances");
+      for (ServiceInstance i : view.instances()) {
+        g.writeStartObject();
+        g.writeStringField("id", i.id());
+        g.writeStringField("address", i.address().toString());
+        g.writeStringField("stage", i.stage() != null ? i.stage() : view.stage());
+        g.writeStringField("status", i.status().name());
+        g.writeObjectFieldStart("metadata");
+        for (Map.Entry<String, String> e : i.metadata().entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    });
+  }
+
+  /** Reads a line that {@link #viewLine(ServiceView)} wrote. */
+  static ServiceView viewLine(String line) throws IOException {
+    String service = null;
+    String stage = null;
+    try (JsonParser p = FACTORY.createParser(line)) {
+      expectObject(p);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("service".equals(name) && value == JsonToken.VALUE_STRING) {
+          service = p.getText();
+        } else if ("stage".equals(name) && value == JsonToken.VALUE_STRING) {
+          stage = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    if (service == null || stage == null) {
+      throw new IOException("a saved view without service or stage");
+    }
+    return view(line, service, stage);
+  }
+
   private static ServiceInstance instance(JsonParser p, String service, String stage)
       throws IOException {
     String id = null;

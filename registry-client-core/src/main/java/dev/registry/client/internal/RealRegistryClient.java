@@ -53,6 +53,7 @@ public final class RealRegistryClient implements RegistryClient {
   private final ServiceCache cache;
   private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
+  private final @Nullable SnapshotFile snapshotFile;
 
   private volatile @Nullable RegistryBackend backend;
   private @Nullable OkHttpTransport ownedTransport;
@@ -74,6 +75,7 @@ public final class RealRegistryClient implements RegistryClient {
     this.retrying = new Retrying(config.retryPolicy());
     this.endpoints = new Endpoints(config.registryUrls());
     this.cache = new ServiceCache(config.idleTimeout(), clock, events);
+    this.snapshotFile = config.snapshotFile() == null ? null : new SnapshotFile(config.snapshotFile());
   }
 
   // ---- lazily created resources
@@ -288,11 +290,22 @@ public final class RealRegistryClient implements RegistryClient {
               holder.service, holder.stage, config.requestTimeout()));
         } catch (RegistryException e) {
           events.registryFailed(e);
-          throw e;
+          ServiceView saved = snapshotFile == null ? null : snapshotFile.find(holder.service, holder.stage);
+          if (saved == null) {
+            throw e;
+          }
+          // Cold start while the registry is down: the last good view from disk, marked stale.
+          // Index 0, so that the watch's first answer from the registry replaces it at once.
+          log.info("Registry unreachable; serving {} from the snapshot {}", holder, snapshotFile);
+          view = null;
+          holder.apply(new ServiceView(saved.service(), saved.stage(), 0, saved.instances(), true),
+              clock.millis());
         }
-        events.registryReachable();
-        counters.refreshes.increment();
-        holder.apply(view, clock.millis());
+        if (view != null) {
+          events.registryReachable();
+          counters.refreshes.increment();
+          applied(holder, view);
+        }
       } else {
         counters.cacheHits.increment();
       }
@@ -300,6 +313,20 @@ public final class RealRegistryClient implements RegistryClient {
       holder.refreshLock.unlock();
     }
     startWatching(holder);
+  }
+
+  /** Takes a view the registry answered; a change is written to the snapshot file, if any. */
+  private void applied(ServiceHolder holder, ServiceView view) {
+    if (holder.apply(view, clock.millis()) && snapshotFile != null) {
+      List<ServiceView> views = new ArrayList<>();
+      for (ServiceHolder h : cache.holders()) {
+        ServiceHolder.Snapshot s = h.snapshot();
+        if (s != null) {
+          views.add(s.view().withStale(false));
+        }
+      }
+      snapshotFile.save(views, clock.millis());
+    }
   }
 
   /** Without background refresh: one bounded attempt; on failure the stale view serves. */
@@ -322,7 +349,7 @@ public final class RealRegistryClient implements RegistryClient {
       ServiceView view = backend().discover(holder.service, holder.stage, config.requestTimeout());
       events.registryReachable();
       counters.refreshes.increment();
-      holder.apply(view, clock.millis());
+      applied(holder, view);
     } catch (RegistryException e) {
       events.registryFailed(e);
       holder.markStale(clock.millis());
@@ -408,7 +435,7 @@ public final class RealRegistryClient implements RegistryClient {
       holder.pollFailures = 0;
       events.registryReachable();
       counters.refreshes.increment();
-      holder.apply(view, clock.millis());
+      applied(holder, view);
       if (view.index() == index && System.nanoTime() - started < MIN_POLL_NANOS) {
         schedule(holder, () -> pollOnce(holder), 1000);
       } else {

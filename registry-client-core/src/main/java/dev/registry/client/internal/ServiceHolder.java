@@ -128,12 +128,12 @@ final class ServiceHolder {
     return n;
   }
 
-  /** Takes a view the registry answered; tells listeners when it differs. */
-  synchronized void apply(ServiceView next, long nowMillis) {
+  /** Takes a view the registry answered; tells listeners when it differs. @return whether it did */
+  synchronized boolean apply(ServiceView next, long nowMillis) {
     checkedAtMillis = nowMillis;
     Snapshot old = snapshot;
     if (old != null && old.view().equals(next)) {
-      return;
+      return false;
     }
     List<ServiceInstance> up = new ArrayList<>(next.instances().size());
     for (ServiceInstance instance : next.instances()) {
@@ -144,6 +144,7 @@ final class ServiceHolder {
     List<ServiceInstance> upList = old != null && old.up().equals(up) ? old.up() : List.copyOf(up);
     snapshot = new Snapshot(next, upList);
     changed(next);
+    return true;
   }
 
   /** The registry could not be asked: keep the view, marked stale. */
