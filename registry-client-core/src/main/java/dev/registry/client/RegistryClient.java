@@ -229,6 +229,7 @@ public interface RegistryClient extends AutoCloseable {
     private int ejectAfter = 3;
     private Duration ejectionTime = Duration.ofSeconds(30);
     private java.nio.file.@Nullable Path snapshotFile;
+    private final List<java.security.cert.X509Certificate> trustedCertificates = new ArrayList<>();
 
     Builder() {}
 
@@ -516,6 +517,54 @@ public interface RegistryClient extends AutoCloseable {
     }
 
     /**
+     * Trusts the given certificates (a private CA, or the registry's own self-signed
+     * certificate) for {@code https} registry URLs, instead of the JVM's default trust store.
+     * Host names are still verified against the certificate. Only for the default transport;
+     * a transport given to {@link #transport} sets up its own TLS.
+     *
+     * @param certificates one or more X.509 certificates
+     * @return this builder
+     * @throws IllegalArgumentException if empty
+     */
+    public Builder trustedCertificates(List<java.security.cert.X509Certificate> certificates) {
+      requireNonNull(certificates, "certificates");
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("certificates must not be empty: " + certificates);
+      }
+      for (java.security.cert.X509Certificate c : certificates) {
+        requireNonNull(c, "certificate");
+      }
+      trustedCertificates.clear();
+      trustedCertificates.addAll(certificates);
+      return this;
+    }
+
+    /**
+     * Like {@link #trustedCertificates(List)}, with the certificates of a PEM file (one or more
+     * {@code -----BEGIN CERTIFICATE-----} blocks), read now.
+     *
+     * @param pemFile the file
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+     */
+    public Builder trustedCertificates(java.nio.file.Path pemFile) {
+      requireNonNull(pemFile, "pemFile");
+      List<java.security.cert.X509Certificate> certificates = new ArrayList<>();
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(pemFile)) {
+        for (java.security.cert.Certificate c
+            : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          certificates.add((java.security.cert.X509Certificate) c);
+        }
+      } catch (java.io.IOException | java.security.cert.CertificateException e) {
+        throw new IllegalArgumentException("cannot read certificates from " + pemFile + ": " + e.getMessage(), e);
+      }
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("no certificate in " + pemFile);
+      }
+      return trustedCertificates(certificates);
+    }
+
+    /**
      * Keeps the last good views in {@code file}, for a cold start while the registry is down.
      * Every change of a cached view rewrites the file (written to a temporary file beside it,
      * then moved over it atomically). When the first lookup of a service cannot reach the
@@ -580,6 +629,11 @@ public interface RegistryClient extends AutoCloseable {
         throw new IllegalStateException("idleTimeout (" + idleTimeout
             + ") must be longer than refreshInterval (" + refreshInterval + ")");
       }
+      if (transport != null && !trustedCertificates.isEmpty()) {
+        throw new IllegalStateException(
+            "transport and trustedCertificates cannot both be set: trustedCertificates configures"
+                + " the default transport");
+      }
       if (transport != null && okHttpClient != null) {
         throw new IllegalStateException(
             "transport and okHttpClient cannot both be set: okHttpClient configures the default"
@@ -590,7 +644,7 @@ public interface RegistryClient extends AutoCloseable {
           List.copyOf(registryUrls), stage, ttlSeconds, interval, refreshInterval, idleTimeout,
           longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock, scheduler,
           eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient,
-          token, ejectAfter, ejectionTime, snapshotFile);
+          token, ejectAfter, ejectionTime, snapshotFile, List.copyOf(trustedCertificates));
       return new RealRegistryClient(config);
     }
   }

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param ejectAfter consecutive reported failures after which an instance is skipped
  * @param ejectionTime how long an ejected instance is skipped
  * @param snapshotFile where the last good views are kept for a cold start, or null (off)
+ * @param trustedCertificates the certificates https registry URLs must chain to; empty for the
+ *     JVM's default trust store
  */
 public record ClientConfig(
     List<URI> registryUrls,
@@ -43,7 +45,8 @@ public record ClientConfig(
     @Nullable String token,
     int ejectAfter,
     Duration ejectionTime,
-    java.nio.file.@Nullable Path snapshotFile) {
+    java.nio.file.@Nullable Path snapshotFile,
+    List<java.security.cert.X509Certificate> trustedCertificates) {
 
   /** Never shows the token. */
   @Override

@@ -90,7 +90,8 @@ public final class RealRegistryClient implements RegistryClient {
         HttpTransport transport = config.transport();
         if (transport == null) {
           ownedTransport = new OkHttpTransport(
-              (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id);
+              (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id,
+              config.trustedCertificates());
           transport = ownedTransport;
         }
         backend = new HttpRegistryBackend(endpoints, transport, counters, config.token());
