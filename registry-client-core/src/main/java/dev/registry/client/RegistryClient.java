@@ -178,6 +178,25 @@ public interface RegistryClient extends AutoCloseable {
   }
 
   /**
+   * Tells the client that a call to {@code instance} failed (a refused connection, a timeout).
+   * An instance that failed {@link Builder#ejection(int, Duration) N times in a row} is
+   * skipped by {@link #choose} for the ejection time, as long as no more than half of its
+   * service's {@code UP} instances are skipped at once. Cheap; never throws for an instance
+   * the client does not hold. The default does nothing (for hand-written fakes).
+   *
+   * @param instance an instance {@link #choose} or {@link #instances} returned
+   */
+  default void reportFailure(ServiceInstance instance) {}
+
+  /**
+   * Tells the client that a call to {@code instance} worked: its run of failures starts again
+   * from zero, and an ejection ends. The default does nothing.
+   *
+   * @param instance an instance {@link #choose} or {@link #instances} returned
+   */
+  default void reportSuccess(ServiceInstance instance) {}
+
+  /**
    * Runs now the work that is due: renews the leases whose heartbeat interval has passed
    * (registering again those the registry forgot), and refreshes cached views older than the
    * refresh interval. Each call to the registry is bounded by the request timeout. This is how
@@ -314,6 +333,10 @@ public interface RegistryClient extends AutoCloseable {
     // Typed Object so that loading the builder never loads OkHttp (cold start).
     private @Nullable Object okHttpClient;
     private @Nullable String token;
+    private int ejectAfter = 3;
+    private Duration ejectionTime = Duration.ofSeconds(30);
+    private java.nio.file.@Nullable Path snapshotFile;
+    private final List<java.security.cert.X509Certificate> trustedCertificates = new ArrayList<>();
 
     Builder() {}
 
@@ -580,6 +603,93 @@ public interface RegistryClient extends AutoCloseable {
     }
 
     /**
+     * Sets client-side ejection: an instance reported {@link RegistryClient#reportFailure
+     * failed} {@code consecutiveFailures} times in a row (no {@link
+     * RegistryClient#reportSuccess success} between) is skipped by {@code choose} for
+     * {@code ejectionTime}; then it is chosen again, and needs as many failures to be skipped
+     * again. Never more than half of a service's {@code UP} instances are skipped at once.
+     * Default 3 failures, 30 s.
+     *
+     * @param consecutiveFailures at least 1
+     * @param ejectionTime more than zero
+     * @return this builder
+     */
+    public Builder ejection(int consecutiveFailures, Duration ejectionTime) {
+      if (consecutiveFailures < 1) {
+        throw new IllegalArgumentException("consecutiveFailures must be >= 1: " + consecutiveFailures);
+      }
+      this.ejectionTime = Names.checkPositive("ejectionTime", ejectionTime);
+      this.ejectAfter = consecutiveFailures;
+      return this;
+    }
+
+    /**
+     * Trusts the given certificates (a private CA, or the registry's own self-signed
+     * certificate) for {@code https} registry URLs, instead of the JVM's default trust store.
+     * Host names are still verified against the certificate. Only for the default transport;
+     * a transport given to {@link #transport} sets up its own TLS.
+     *
+     * @param certificates one or more X.509 certificates
+     * @return this builder
+     * @throws IllegalArgumentException if empty
+     */
+    public Builder trustedCertificates(List<java.security.cert.X509Certificate> certificates) {
+      requireNonNull(certificates, "certificates");
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("certificates must not be empty: " + certificates);
+      }
+      for (java.security.cert.X509Certificate c : certificates) {
+        requireNonNull(c, "certificate");
+      }
+      trustedCertificates.clear();
+      trustedCertificates.addAll(certificates);
+      return this;
+    }
+
+    /**
+     * Like {@link #trustedCertificates(List)}, with the certificates of a PEM file (one or more
+     * {@code -----BEGIN CERTIFICATE-----} blocks), read now.
+     *
+     * @param pemFile the file
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+     */
+    public Builder trustedCertificates(java.nio.file.Path pemFile) {
+      requireNonNull(pemFile, "pemFile");
+      List<java.security.cert.X509Certificate> certificates = new ArrayList<>();
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(pemFile)) {
+        for (java.security.cert.Certificate c
+            : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          certificates.add((java.security.cert.X509Certificate) c);
+        }
+      } catch (java.io.IOException | java.security.cert.CertificateException e) {
+        throw new IllegalArgumentException("cannot read certificates from " + pemFile + ": " + e.getMessage(), e);
+      }
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("no certificate in " + pemFile);
+      }
+      return trustedCertificates(certificates);
+    }
+
+    /**
+     * Keeps the last good views in {@code file}, for a cold start while the registry is down.
+     * Every change of a cached view rewrites the file (written to a temporary file beside it,
+     * then moved over it atomically). When the first lookup of a service cannot reach the
+     * registry, its view is read from the file and served marked {@link ServiceView#stale()
+     * stale} instead of throwing; the watch replaces it once the registry answers. Off by
+     * default: a saved view may be hours old, and its instances gone; with the registry up the
+     * file is never read. The directory must exist; a file that cannot be written or read
+     * costs a warning in the log, never a failed call.
+     *
+     * @param file the snapshot file
+     * @return this builder
+     */
+    public Builder snapshotFile(java.nio.file.Path file) {
+      this.snapshotFile = requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
      * Sets the registry's shared token: every request carries
      * {@code Authorization: Bearer <token>}. A registry started with a token refuses writes
      * without it (401, a {@link RegistryRejectedException} with code {@code unauthorized}).
@@ -626,6 +736,11 @@ public interface RegistryClient extends AutoCloseable {
         throw new IllegalStateException("idleTimeout (" + idleTimeout
             + ") must be longer than refreshInterval (" + refreshInterval + ")");
       }
+      if (transport != null && !trustedCertificates.isEmpty()) {
+        throw new IllegalStateException(
+            "transport and trustedCertificates cannot both be set: trustedCertificates configures"
+                + " the default transport");
+      }
       if (transport != null && okHttpClient != null) {
         throw new IllegalStateException(
             "transport and okHttpClient cannot both be set: okHttpClient configures the default"
@@ -636,7 +751,7 @@ public interface RegistryClient extends AutoCloseable {
           List.copyOf(registryUrls), stage, ttlSeconds, interval, refreshInterval, idleTimeout,
           longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock, scheduler,
           eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient,
-          token);
+          token, ejectAfter, ejectionTime, snapshotFile, List.copyOf(trustedCertificates));
       return new RealRegistryClient(config);
     }
   }

@@ -44,6 +44,8 @@ public final class Main {
       "                              default: the REGISTRY_TOKEN environment variable (prefer it:",
       "                              a command line is visible to other users of the machine)",
       "  --insecure                  allow an open registry (no token) on a non-loopback --host",
+      "  --tls-keystore FILE         serve HTTPS with the key and certificate chain of a PKCS#12 file;",
+      "                              its password: REGISTRY_TLS_PASSWORD (or --tls-password PASSWORD)",
       "  --allow-link-local          accept link-local and cloud metadata addresses (169.254.0.0/16,",
       "                              fe80::/10, fd00:ec2::254, metadata.google.internal); refused by default",
       "  -h, --help                  print this help and exit",
@@ -106,6 +108,14 @@ public final class Main {
 
   /** Like {@link #parse(String[])}, with the value of {@code REGISTRY_TOKEN} given. */
   static RegistryServer.@Nullable Builder parse(String[] args, @Nullable String envToken) {
+    return parse(args, envToken, System.getenv("REGISTRY_TLS_PASSWORD"));
+  }
+
+  /** Like {@link #parse(String[])}, with the environment's token and TLS password given. */
+  static RegistryServer.@Nullable Builder parse(String[] args, @Nullable String envToken,
+      @Nullable String envTlsPassword) {
+    String tlsKeyStore = null;
+    String tlsPassword = envTlsPassword;
     RegistryServer.Builder builder = RegistryServer.builder();
     if (envToken != null && !envToken.isEmpty()) {
       try {
@@ -138,17 +148,31 @@ public final class Main {
         }
         case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval", "--max-body-bytes",
             "--max-metadata-entries", "--max-metadata-key-length", "--max-metadata-value-length",
-            "--max-instances-per-service", "--max-services", "--token" -> {
+            "--max-instances-per-service", "--max-services", "--token", "--tls-keystore", "--tls-password" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
             }
             value = args[++i];
           }
-          apply(builder, arg, value);
+          if (arg.equals("--tls-keystore")) {
+            tlsKeyStore = value;
+          } else if (arg.equals("--tls-password")) {
+            tlsPassword = value;
+          } else {
+            apply(builder, arg, value);
+          }
         }
         default -> throw new IllegalArgumentException("unknown argument: '" + arg + "'");
       }
+    }
+    if (tlsKeyStore != null) {
+      if (tlsPassword == null) {
+        throw new IllegalArgumentException("--tls-keystore needs a password: set REGISTRY_TLS_PASSWORD or --tls-password");
+      }
+      builder.tls(java.nio.file.Path.of(tlsKeyStore), tlsPassword);
+    } else if (tlsPassword != null && envTlsPassword == null) {
+      throw new IllegalArgumentException("--tls-password needs --tls-keystore");
     }
     return builder;
   }

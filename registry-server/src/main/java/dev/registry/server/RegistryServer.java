@@ -9,8 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -54,6 +57,9 @@ public final class RegistryServer implements AutoCloseable {
   private final Limits limits;
   private final @Nullable SharedToken token;
   private final boolean insecure;
+  private final boolean tls;
+  private final java.nio.file.@Nullable Path keyStore;
+  private final @Nullable String keyStorePassword;
   private final Registry registry;
   private final Server server;
   private final ServerConnector connector;
@@ -88,7 +94,19 @@ public final class RegistryServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    this.tls = b.keyStore != null;
+    this.keyStore = b.keyStore;
+    this.keyStorePassword = b.keyStorePassword;
+    if (tls) {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStorePath(b.keyStore.toAbsolutePath().toString());
+      ssl.setKeyStoreType("PKCS12");
+      ssl.setKeyStorePassword(b.keyStorePassword);
+      this.connector = new ServerConnector(server,
+          new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+    } else {
+      this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    }
     connector.setHost(host);
     connector.setPort(requestedPort);
     // On stop, kept-alive idle connections get this long to close (Jetty's default is 1 s);
@@ -119,8 +137,9 @@ public final class RegistryServer implements AutoCloseable {
    *
    * @return this server
    * @throws UncheckedIOException when the address cannot be bound (in use, not local)
-   * @throws IllegalStateException when already started or closed, or when asked to listen on
-   *     an address other than loopback without a token and without {@link Builder#insecure}
+   * @throws IllegalStateException when already started or closed, when asked to listen on
+   *     an address other than loopback without a token and without {@link Builder#insecure},
+   *     or when the TLS key store cannot be read
    */
   public RegistryServer start() {
     if (closed.get()) {
@@ -130,6 +149,9 @@ public final class RegistryServer implements AutoCloseable {
       throw new IllegalStateException("refusing to listen on " + host + " without a token: anyone who"
           + " reaches it could register, renew and remove instances. Set a token (--token or"
           + " REGISTRY_TOKEN), or accept an open registry explicitly with --insecure");
+    }
+    if (keyStore != null && !started.get()) {
+      checkKeyStore(keyStore, keyStorePassword);
     }
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the registry server is already started");
@@ -167,14 +189,15 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * The base URI clients use, like {@code http://127.0.0.1:5001}.
+   * The base URI clients use, like {@code http://127.0.0.1:5001} ({@code https://} with {@link
+   * Builder#tls}).
    *
    * @return the server's base URI
    * @throws IllegalStateException before {@link #start()}
    */
   public URI uri() {
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    return URI.create("http://" + h + ":" + port());
+    return URI.create((tls ? "https://" : "http://") + h + ":" + port());
   }
 
   /**
@@ -206,6 +229,23 @@ public final class RegistryServer implements AutoCloseable {
     if (started.get()) {
       stopQuietly();
       LOG.info("Registry server stopped");
+    }
+  }
+
+  /** Reads the key store as Jetty will, so that a bad one fails with its own message. */
+  private static void checkKeyStore(java.nio.file.Path path, @Nullable String password) {
+    try (var in = java.nio.file.Files.newInputStream(path)) {
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      store.load(in, password == null ? null : password.toCharArray());
+      boolean hasKey = false;
+      for (var aliases = store.aliases(); aliases.hasMoreElements(); ) {
+        hasKey |= store.isKeyEntry(aliases.nextElement());
+      }
+      if (!hasKey) {
+        throw new IllegalStateException("the TLS key store " + path + " holds no private key");
+      }
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the TLS key store " + path + ": " + e.getMessage(), e);
     }
   }
 
@@ -302,8 +342,31 @@ public final class RegistryServer implements AutoCloseable {
     private @Nullable String token;
     private boolean insecure;
     private boolean denyLinkLocal = true;
+    private java.nio.file.@Nullable Path keyStore;
+    private @Nullable String keyStorePassword;
 
     private Builder() {}
+
+    /**
+     * Serves HTTPS only, with the key and certificate chain of a PKCS#12 key store. Default:
+     * plain HTTP. The store is read when the server starts; {@link RegistryServer#start()}
+     * fails with an {@link IllegalStateException} when it cannot be read.
+     *
+     * @param keyStore a PKCS#12 file holding one private key and its certificate chain
+     * @param password the store's password (also the key's)
+     * @return this builder
+     * @throws IllegalArgumentException if the file is not a readable regular file
+     */
+    public Builder tls(java.nio.file.Path keyStore, String password) {
+      requireNonNull(keyStore, "keyStore");
+      requireNonNull(password, "password");
+      if (!java.nio.file.Files.isRegularFile(keyStore) || !java.nio.file.Files.isReadable(keyStore)) {
+        throw new IllegalArgumentException("keyStore must be a readable file: " + keyStore);
+      }
+      this.keyStore = keyStore;
+      this.keyStorePassword = password;
+      return this;
+    }
 
     /**
      * Whether registrations of link-local and cloud metadata addresses are refused (400 {@code

@@ -17,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * @param okHttpClient an {@code okhttp3.OkHttpClient}, typed Object so that nothing loads
  *     OkHttp before the first request
  * @param token the registry's shared token, sent as {@code Authorization: Bearer}, or null
+ * @param ejectAfter consecutive reported failures after which an instance is skipped
+ * @param ejectionTime how long an ejected instance is skipped
+ * @param snapshotFile where the last good views are kept for a cold start, or null (off)
+ * @param trustedCertificates the certificates https registry URLs must chain to; empty for the
+ *     JVM's default trust store
  */
 public record ClientConfig(
     List<URI> registryUrls,
@@ -37,7 +42,11 @@ public record ClientConfig(
     boolean backgroundRefresh,
     @Nullable HttpTransport transport,
     @Nullable Object okHttpClient,
-    @Nullable String token) {
+    @Nullable String token,
+    int ejectAfter,
+    Duration ejectionTime,
+    java.nio.file.@Nullable Path snapshotFile,
+    List<java.security.cert.X509Certificate> trustedCertificates) {
 
   /** Never shows the token. */
   @Override

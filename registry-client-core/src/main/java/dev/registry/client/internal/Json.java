@@ -319,6 +319,12 @@ final class Json {
       return this;
     }
 
+    /** A field whose value is already JSON text (written by this class). */
+    ObjectWriter rawField(String name, String json) {
+      name(name).append(json);
+      return this;
+    }
+
     private StringBuilder name(String name) {
       if (!first) {
         out.append(',');

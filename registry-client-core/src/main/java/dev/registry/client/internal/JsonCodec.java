@@ -103,7 +103,10 @@ final class JsonCodec {
 
   /**
    * Reads a discover answer (a 200, or a 404 for an unknown service, which lists no
-   * instance). Unknown fields are skipped.
+   * instance). Unknown fields are skipped. Strict about the rest: a body that is not one whole
+   * JSON object, whose {@code instances} holds anything but instance objects, whose
+   * {@code index} is not an integer, or whose {@code service} is another service, is
+   * unreadable, so a cut, garbled or misdirected answer never becomes a view.
    */
   static ServiceView view(String body, String service, String stage) throws IOException {
     try {
@@ -137,17 +140,63 @@ final class JsonCodec {
   /** The fields of a view object. */
   private static ServiceView view(Map<?, ?> fields, String service, String stage)
       throws IOException {
-    long index = fields.get("index") instanceof Long l ? l : 0;
+    Object index = fields.get("index");
+    if (index != null && !(index instanceof Long)) {
+      throw new IOException("index of " + service + " is not an integer: " + index);
+    }
+    if (fields.get("service") instanceof String named && !named.equals(service)) {
+      throw new IOException("asked for " + service + ", answered " + named);
+    }
     String theStage = fields.get("stage") instanceof String s ? s : stage;
     List<ServiceInstance> instances = new ArrayList<>();
-    if (fields.get("instances") instanceof List<?> list) {
+    Object listed = fields.get("instances");
+    if (listed instanceof List<?> list) {
       for (Object item : list) {
-        if (item instanceof Map<?, ?> instance) {
-          instances.add(instance(instance, service, stage));
+        if (!(item instanceof Map<?, ?> instance)) {
+          throw new IOException("instances of " + service + " hold a " + item);
         }
+        instances.add(instance(instance, service, stage));
       }
+    } else if (listed != null) {
+      throw new IOException("instances of " + service + " is a " + listed);
     }
-    return new ServiceView(service, theStage, index, instances, false);
+    return new ServiceView(service, theStage, index == null ? 0 : (Long) index, instances, false);
+  }
+
+  /** One view in the wire's discover shape, on one line, for the snapshot file. */
+  static String viewLine(ServiceView view) {
+    StringBuilder instances = new StringBuilder("[");
+    for (ServiceInstance i : view.instances()) {
+      if (instances.length() > 1) {
+        instances.append(',');
+      }
+      instances.append(new Json.ObjectWriter()
+          .field("id", i.id())
+          .field("address", i.address().toString())
+          .field("stage", i.stage() != null ? i.stage() : view.stage())
+          .field("status", i.status().name())
+          .field("metadata", i.metadata()));
+    }
+    return new Json.ObjectWriter()
+        .field("service", view.service())
+        .field("stage", view.stage())
+        .field("index", view.index())
+        .rawField("instances", instances.append(']').toString())
+        .toString();
+  }
+
+  /** Reads a line that {@link #viewLine(ServiceView)} wrote. */
+  static ServiceView viewLine(String line) throws IOException {
+    Map<?, ?> fields = object(Json.parse(line), "a saved view");
+    if (!(fields.get("service") instanceof String service)
+        || !(fields.get("stage") instanceof String stage)) {
+      throw new IOException("a saved view without service or stage");
+    }
+    try {
+      return view(fields, service, stage);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IOException("unreadable saved view of " + service + ": " + e.getMessage(), e);
+    }
   }
 
   private static ServiceInstance instance(Map<?, ?> fields, String service, String stage)

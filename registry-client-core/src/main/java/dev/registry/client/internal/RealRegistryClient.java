@@ -52,6 +52,7 @@ public final class RealRegistryClient implements RegistryClient {
   private final ServiceCache cache;
   private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
+  private final @Nullable SnapshotFile snapshotFile;
 
   private volatile @Nullable RegistryBackend backend;
   private @Nullable OkHttpTransport ownedTransport;
@@ -73,6 +74,7 @@ public final class RealRegistryClient implements RegistryClient {
     this.retrying = new Retrying(config.retryPolicy());
     this.endpoints = new Endpoints(config.registryUrls());
     this.cache = new ServiceCache(config.idleTimeout(), clock, events, !config.backgroundRefresh());
+    this.snapshotFile = config.snapshotFile() == null ? null : new SnapshotFile(config.snapshotFile());
   }
 
   // ---- lazily created resources
@@ -87,7 +89,8 @@ public final class RealRegistryClient implements RegistryClient {
         HttpTransport transport = config.transport();
         if (transport == null) {
           ownedTransport = new OkHttpTransport(
-              (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id);
+              (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id,
+              config.trustedCertificates());
           transport = ownedTransport;
         }
         backend = new HttpRegistryBackend(endpoints, transport, counters, config.token());
@@ -248,7 +251,42 @@ public final class RealRegistryClient implements RegistryClient {
     if (up.isEmpty()) {
       throw new NoInstanceAvailableException(service, stage);
     }
+    if (holder.ejections == 0) {
+      return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+    }
+    // Some instance was ejected: skip ejected picks (at most half are, so one of a round is not).
+    long now = clock.millis();
+    for (int i = 0; i < up.size(); i++) {
+      ServiceInstance pick = config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+      if (!holder.ejected(pick.id(), now)) {
+        return pick;
+      }
+    }
     return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+  }
+
+  @Override
+  public void reportFailure(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ServiceHolder holder = cache.get(instance.service(), stageOf(instance));
+    if (holder != null && holder.reportFailure(instance.id(), clock.millis(), config.ejectAfter(),
+        config.ejectionTime().toMillis())) {
+      log().debug("Ejected {} {} for {}", instance.service(), instance.id(), config.ejectionTime());
+    }
+  }
+
+  @Override
+  public void reportSuccess(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ServiceHolder holder = cache.get(instance.service(), stageOf(instance));
+    if (holder != null) {
+      holder.reportSuccess(instance.id());
+    }
+  }
+
+  private String stageOf(ServiceInstance instance) {
+    String stage = instance.stage();
+    return stage != null ? stage : config.stage();
   }
 
   @Override
@@ -345,11 +383,22 @@ public final class RealRegistryClient implements RegistryClient {
               holder.service, holder.stage, config.requestTimeout()));
         } catch (RegistryException e) {
           events.registryFailed(e);
-          throw e;
+          ServiceView saved = snapshotFile == null ? null : snapshotFile.find(holder.service, holder.stage);
+          if (saved == null) {
+            throw e;
+          }
+          // Cold start while the registry is down: the last good view from disk, marked stale.
+          // Index 0, so that the watch's first answer from the registry replaces it at once.
+          log().info("Registry unreachable; serving {} from the snapshot {}", holder, snapshotFile);
+          view = null;
+          holder.apply(new ServiceView(saved.service(), saved.stage(), 0, saved.instances(), true),
+              clock.millis());
         }
-        events.registryReachable();
-        counters.refreshes.increment();
-        holder.apply(view, clock.millis());
+        if (view != null) {
+          events.registryReachable();
+          counters.refreshes.increment();
+          applied(holder, view);
+        }
       } else {
         counters.cacheHits.increment();
       }
@@ -357,6 +406,20 @@ public final class RealRegistryClient implements RegistryClient {
       holder.refreshLock.unlock();
     }
     startWatching(holder);
+  }
+
+  /** Takes a view the registry answered; a change is written to the snapshot file, if any. */
+  private void applied(ServiceHolder holder, ServiceView view) {
+    if (holder.apply(view, clock.millis()) && snapshotFile != null) {
+      List<ServiceView> views = new ArrayList<>();
+      for (ServiceHolder h : cache.holders()) {
+        ServiceHolder.Snapshot s = h.snapshot();
+        if (s != null) {
+          views.add(s.view().withStale(false));
+        }
+      }
+      snapshotFile.save(views, clock.millis());
+    }
   }
 
   /** Without background refresh: one bounded attempt; on failure the stale view serves. */
@@ -383,7 +446,7 @@ public final class RealRegistryClient implements RegistryClient {
       ServiceView view = backend().discover(holder.service, holder.stage, timeout);
       events.registryReachable();
       counters.refreshes.increment();
-      holder.apply(view, clock.millis());
+      applied(holder, view);
     } catch (RegistryException e) {
       events.registryFailed(e);
       holder.markStale(clock.millis());
@@ -469,7 +532,7 @@ public final class RealRegistryClient implements RegistryClient {
       holder.pollFailures = 0;
       events.registryReachable();
       counters.refreshes.increment();
-      holder.apply(view, clock.millis());
+      applied(holder, view);
       if (view.index() == index && System.nanoTime() - started < MIN_POLL_NANOS) {
         schedule(holder, () -> pollOnce(holder), 1000);
       } else {
