@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.Status;
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +47,7 @@ public final class RegistryRegistration implements Registration {
     this.instanceId = instanceId;
     this.stage = stage;
     this.host = host;
-    this.metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 
   /**

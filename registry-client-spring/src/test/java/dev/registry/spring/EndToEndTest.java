@@ -1,7 +1,9 @@
 package dev.registry.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,8 +139,13 @@ class EndToEndTest {
     // Deregistered before close() returned, and its web server is down.
     assertThat(registry.statuses("greeting-service")).containsExactly(Map.entry("greeting-1", "UP"));
     assertThat(Registry.answers(port2)).isFalse();
-    // The caller heard of it during greeting-2's propagation wait: no call goes there (one would
-    // fail, its port being closed).
+    // The callers hear of it through their long-polls, normally within greeting-2's 1 s
+    // propagation wait (bounded generously here: the test machine may be loaded); from then on no
+    // call goes there (one would fail, its port being closed).
+    for (ConfigurableApplicationContext c : List.of(caller, blockingCaller)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> c.getBean(RegistryDiscoveryClient.class)
+          .getInstances("greeting-service").size() == 1);
+    }
     assertThat(call(rest, 6)).containsExactly(Map.entry("hello from greeting-1", 6));
     assertThat(call(blockingRest, 4)).containsExactly(Map.entry("hello from greeting-1", 4));
     // The caller does not register itself: it has no @EnableServiceRegistration.

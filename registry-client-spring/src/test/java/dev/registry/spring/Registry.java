@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Registry implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+      .connectTimeout(Duration.ofSeconds(10)).build();
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   final RegistryServer server;
@@ -69,11 +69,14 @@ final class Registry implements AutoCloseable {
     }
   }
 
-  /** Whether something answers HTTP on the loopback port. */
+  /**
+   * Whether something answers HTTP on the loopback port. A closed port is refused at once; the
+   * generous timeout is for a loaded test machine, where a live server may be slow.
+   */
   static boolean answers(int port) {
     try {
       HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
       return true;
     } catch (IOException e) {
       return false;

@@ -141,6 +141,9 @@ class ShutdownOrderTest {
         .run();
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     assertThat(registry.statuses("greeting-service")).containsEntry("greeting-1", "UP");
+    // The first request initializes Spring MVC; have it done before the probe's request.
+    assertThat(Registry.get("http://127.0.0.1:" + port + "/greeting").body())
+        .isEqualTo("hello from greeting-1");
     int startSteps = steps.size();
 
     app.close();

@@ -1,6 +1,7 @@
 package dev.registry.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.registry.examples.spring.caller.CallerApplication;
 import dev.registry.examples.spring.greeting.GreetingServiceApplication;
@@ -10,11 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -66,6 +69,11 @@ class SpringExamplesTest {
         .contains("Hello from greeting-2 at port " + port(two));
 
     two.close();
+    // The caller hears of it through its long-poll, normally within greeting-2's propagation
+    // wait; bounded generously, as the test machine may be loaded.
+    DiscoveryClient discovery = caller.getBean(DiscoveryClient.class);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> discovery.getInstances("greeting-service").size() == 1);
     HttpResponse<String> left = get(callerPort, "/call?times=4");
     assertThat(left.statusCode()).isEqualTo(200);
     assertThat(left.body()).contains("greeting-1").doesNotContain("greeting-2");
