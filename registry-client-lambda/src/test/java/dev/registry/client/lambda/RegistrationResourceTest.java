@@ -201,6 +201,22 @@ class RegistrationResourceTest {
   }
 
   @Test
+  void anUnexpectedFailureIsStillAnsweredFailed() throws Exception {
+    RegistryClient closed = settings.clientBuilder().build();
+    closed.close();
+    RegistrationResource broken = new RegistrationResource(closed, Duration.ofSeconds(5));
+    cloudFormation.enqueue(new MockResponse.Builder().code(200).build());
+
+    broken.handleRequest(event("Create", orders("https://orders.example.test")),
+        TestContext.alias("prod"));
+
+    RecordedRequest put = cloudFormation.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(put).isNotNull();
+    assertThat(put.getBody().utf8()).contains("\"Status\":\"FAILED\"",
+        "\"Reason\":\"Unexpected failure: java.lang.IllegalStateException: RegistryClient is closed\"");
+  }
+
+  @Test
   void anEventWithoutResponseUrlCannotBeAnswered() {
     CloudFormationCustomResourceEvent event = event("Create", orders("https://orders.example.test"));
     event.setResponseUrl(null);
