@@ -130,7 +130,8 @@ class ReferenceServerTest {
 
     server.close();
     server = start(port, Clock.systemUTC());
-    assertThat(discover(server, "payment-service")).contains("\"count\":0");
+    // No check that the new server starts empty: on a loaded machine a heartbeat may already
+    // have re-registered one. The two re-registrations counted below show it was empty.
 
     RegistryServer restarted = server;
     await().atMost(interval.plusMillis(700)).until(() ->

@@ -181,8 +181,7 @@ class RegistrationProtocolTest {
 
     client.register(instance);
 
-    // The client counts and announces the re-registration once it has read the answer, a moment
-    // after the registry has the request: wait for the client's side.
+    // The event fires once the answer is read, after the server recorded the request.
     await().atMost(Duration.ofSeconds(5))
         .until(() -> events.contains("reRegistered payment-1"));
     assertThat(registry.requests("/register")).hasSize(2);

@@ -225,6 +225,23 @@ class ServerlessTest {
   }
 
   @Test
+  void lookupsNameANullServiceOrStage() {
+    registry.answer("/catalog", json(200, CATALOG));
+    client.warmUp("prod");
+
+    assertThatThrownBy(() -> client.choose(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("service");
+    assertThatThrownBy(() -> client.choose("payment-service", null))
+        .isInstanceOf(NullPointerException.class).hasMessage("stage");
+    assertThatThrownBy(() -> client.warmUp(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("stage");
+    assertThatThrownBy(() -> client.registerOnce(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("instance");
+    assertThatThrownBy(() -> client.deregister(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("instance");
+  }
+
+  @Test
   void runDueWorkRejectsABudgetThatIsNotPositive() {
     assertThatThrownBy(() -> client.runDueWork(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget");

@@ -149,23 +149,8 @@ public final class RealRegistryClient implements RegistryClient {
 
   @Override
   public Registration register(ServiceInstance instance) {
-    requireNonNull(instance, "instance");
-    ensureOpen();
-    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
-    RegistryBackend b = backend();
-    RegistryBackend.Registered answer;
-    try {
-      answer = retrying.call(
-          () -> b.register(resolved, null, config.leaseTtlSeconds(), config.requestTimeout()));
-    } catch (RegistryException e) {
-      events.registryFailed(e);
-      throw e;
-    }
-    events.registryReachable();
-    ServiceInstance registered = answer.instance();
-    Lease lease = new Lease(this, registered, answer.secret(), clock.millis());
-    leases.add(lease);
-    events.fire(l -> l.registered(registered));
+    Lease lease = newLease(instance);
+    ServiceInstance registered = lease.instance();
     log().debug("Registered {} {} at {}", registered.service(), registered.id(), registered.address());
     installShutdownHook();
     if (config.backgroundRefresh()) {
@@ -183,28 +168,35 @@ public final class RealRegistryClient implements RegistryClient {
     return lease;
   }
 
+  /** Registers (with retries) and holds the lease; heartbeats are the caller's business. */
+  private Lease newLease(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ensureOpen();
+    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
+    RegistryBackend b = backend();
+    RegistryBackend.Registered answer;
+    try {
+      answer = retrying.call(
+          () -> b.register(resolved, null, config.leaseTtlSeconds(), config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    ServiceInstance registered = answer.instance();
+    Lease lease = new Lease(this, registered, answer.secret(), clock.millis());
+    leases.add(lease);
+    events.fire(l -> l.registered(registered));
+    return lease;
+  }
+
   void forget(Lease lease) {
     leases.remove(lease);
   }
 
   @Override
   public Registration registerOnce(ServiceInstance instance) {
-    requireNonNull(instance, "instance");
-    ensureOpen();
-    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
-    ServiceInstance registered;
-    try {
-      RegistryBackend b = backend();
-      registered = retrying.call(
-          () -> b.register(resolved, config.leaseTtlSeconds(), config.requestTimeout()));
-    } catch (RegistryException e) {
-      events.registryFailed(e);
-      throw e;
-    }
-    events.registryReachable();
-    Lease lease = new Lease(this, registered, clock.millis());
-    leases.add(lease);
-    events.fire(l -> l.registered(registered));
+    Lease lease = newLease(instance);
     if (closed) {
       lease.close();
       throw new IllegalStateException("RegistryClient is closed");

@@ -66,8 +66,11 @@ final class ServiceCache {
     }
   }
 
-  /** The hot path: no allocation. */
-  @Nullable ServiceHolder get(String service, String stage) {
+  /** The hot path: no allocation. Null names miss, so that the slow path's checks name them. */
+  @Nullable ServiceHolder get(@Nullable String service, @Nullable String stage) {
+    if (service == null || stage == null) {
+      return null;
+    }
     Stage cache = stages.get(stage);
     return cache == null ? null : cache.get(service);
   }

@@ -7,6 +7,8 @@ import dev.registry.client.RegistryClient;
 import dev.registry.client.RegistryException;
 import dev.registry.client.ServiceInstance;
 import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *       no call to the registry at all.</li>
  * </ul>
  * None of it ever throws because the registry is slow, down or refusing: the failure is
- * logged once and retried at a later invocation, and lookups answer from the last good view.
+ * logged and tried again at the first invocation a cache TTL later (so that a registry that is
+ * down does not cost every invocation a request timeout), and lookups answer from the last
+ * good view.
  *
  * <p>Thread-safe; Lambda runs one invocation at a time per container.
  */
@@ -36,8 +40,12 @@ public final class LambdaRegistry implements AutoCloseable {
 
   private final LambdaSettings settings;
   private final RegistryClient client;
+  private final Clock clock;
   private final Set<String> warmed = ConcurrentHashMap.newKeySet();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
+  /** Per stage, when a failed warm-up or registration may be tried again (clock millis). */
+  private final Map<String, Long> warmUpRetryAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> registerRetryAt = new ConcurrentHashMap<>();
 
   /**
    * The logger, made at its first use: slf4j's initialisation costs a cold start some 20 ms,
@@ -47,9 +55,10 @@ public final class LambdaRegistry implements AutoCloseable {
     return LoggerFactory.getLogger("dev.registry.client.lambda");
   }
 
-  private LambdaRegistry(LambdaSettings settings, RegistryClient client) {
+  private LambdaRegistry(LambdaSettings settings, RegistryClient client, Clock clock) {
     this.settings = settings;
     this.client = client;
+    this.clock = clock;
   }
 
   /**
@@ -71,7 +80,7 @@ public final class LambdaRegistry implements AutoCloseable {
    */
   public static LambdaRegistry create(LambdaSettings settings) {
     requireNonNull(settings, "settings");
-    return new LambdaRegistry(settings, settings.clientBuilder().build());
+    return new LambdaRegistry(settings, settings.clientBuilder().build(), Clock.systemUTC());
   }
 
   /**
@@ -85,7 +94,21 @@ public final class LambdaRegistry implements AutoCloseable {
    * @return the registry
    */
   public static LambdaRegistry create(LambdaSettings settings, RegistryClient client) {
-    return new LambdaRegistry(requireNonNull(settings, "settings"), requireNonNull(client, "client"));
+    return create(settings, client, Clock.systemUTC());
+  }
+
+  /**
+   * Like {@link #create(LambdaSettings, RegistryClient)}, with the clock that spaces the
+   * attempts of a failed warm-up or self-registration (tests give the client's fake clock).
+   *
+   * @param settings the settings
+   * @param client the client
+   * @param clock the clock
+   * @return the registry
+   */
+  public static LambdaRegistry create(LambdaSettings settings, RegistryClient client, Clock clock) {
+    return new LambdaRegistry(requireNonNull(settings, "settings"), requireNonNull(client, "client"),
+        requireNonNull(clock, "clock"));
   }
 
   /**
@@ -99,11 +122,13 @@ public final class LambdaRegistry implements AutoCloseable {
   public Discovery begin(Context context) {
     requireNonNull(context, "context");
     String stage = stageOf(context);
-    if (settings.warmUp() && !warmed.contains(stage)) {
-      warmUp(stage);
+    long now = clock.millis();
+    if (settings.warmUp() && !warmed.contains(stage) && due(warmUpRetryAt, stage, now)) {
+      warmUp(stage, now);
     }
-    if (settings.selfRegistration() && !registered.contains(stage)) {
-      register(stage);
+    if (settings.selfRegistration() && !registered.contains(stage)
+        && due(registerRetryAt, stage, now)) {
+      register(stage, now);
     }
     try {
       client.runDueWork(settings.workBudget());
@@ -130,17 +155,24 @@ public final class LambdaRegistry implements AutoCloseable {
     return LambdaSettings.stageOfArn(context.getInvokedFunctionArn()).orElse(client.stage());
   }
 
-  private void warmUp(String stage) {
+  private static boolean due(Map<String, Long> retryAt, String stage, long now) {
+    Long at = retryAt.get(stage);
+    return at == null || now >= at;
+  }
+
+  private void warmUp(String stage, long now) {
     try {
       client.warmUp(stage);
       warmed.add(stage);
     } catch (RegistryException e) {
-      // Lookups fetch what they need; the warm-up is tried again at the next invocation.
+      // Lookups fetch what they need; the warm-up is tried again after a cache TTL, so that a
+      // registry that is down does not cost every invocation a request timeout.
+      warmUpRetryAt.put(stage, now + settings.cacheTtl().toMillis());
       log().warn("Registry warm-up of stage {} failed: {}", stage, e.getMessage());
     }
   }
 
-  private void register(String stage) {
+  private void register(String stage, long now) {
     String service = requireNonNull(settings.serviceName());
     URI address = requireNonNull(settings.serviceAddress());
     @Nullable String id = settings.instanceId();
@@ -153,7 +185,8 @@ public final class LambdaRegistry implements AutoCloseable {
       client.registerOnce(instance);
       registered.add(stage);
     } catch (RegistryException e) {
-      log().warn("Self-registration of {} in stage {} failed, tried again at the next invocation: {}",
+      registerRetryAt.put(stage, now + settings.cacheTtl().toMillis());
+      log().warn("Self-registration of {} in stage {} failed, tried again in a cache TTL: {}",
           service, stage, e.getMessage());
     }
   }

@@ -64,7 +64,7 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
   private static final long ANSWER_MARGIN_MILLIS = 2_000;
 
   private final RegistryClient client;
-  private final Duration requestTimeout;
+  private final Duration callBound;
 
   /**
    * Makes the client from the environment ({@link LambdaSettings}; up to 3 attempts per call).
@@ -77,7 +77,8 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
   }
 
   /**
-   * Makes the client from {@code settings}, with up to 3 attempts per call. No I/O.
+   * Makes the client from {@code settings}, with up to 3 attempts per call (backoff at most
+   * 1 s). No I/O.
    *
    * @param settings the settings (registry URLs, request timeout, lease TTL)
    */
@@ -85,7 +86,7 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
     this(settings.clientBuilder()
         .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(100))
             .maxBackoff(Duration.ofSeconds(1)).build())
-        .build(), settings.requestTimeout());
+        .build(), settings.requestTimeout().multipliedBy(3).plusSeconds(2));
   }
 
   /**
@@ -93,11 +94,18 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
    * not to the container, and closing the client would deregister it.
    *
    * @param client the client
-   * @param requestTimeout the client's request timeout, to judge whether time is left
+   * @param callBound the longest one registry call of the client may take, retries and
+   *     backoff included: an event with less time left (plus 2 s to answer) is answered FAILED
+   *     without calling the registry
+   * @throws IllegalArgumentException if the bound is not positive
    */
-  public RegistrationResource(RegistryClient client, Duration requestTimeout) {
+  public RegistrationResource(RegistryClient client, Duration callBound) {
     this.client = requireNonNull(client, "client");
-    this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
+    requireNonNull(callBound, "callBound");
+    if (callBound.isNegative() || callBound.isZero()) {
+      throw new IllegalArgumentException("callBound must be > 0: " + callBound);
+    }
+    this.callBound = callBound;
   }
 
   /**
@@ -149,7 +157,7 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
       return Answer.failed(fallbackId(event), "Invalid properties: " + e.getMessage());
     }
     String physicalId = instance.service() + ":" + instance.stage() + ":" + instance.id();
-    if (context.getRemainingTimeInMillis() < requestTimeout.toMillis() + ANSWER_MARGIN_MILLIS) {
+    if (context.getRemainingTimeInMillis() < callBound.toMillis() + ANSWER_MARGIN_MILLIS) {
       return Answer.failed("Delete".equals(type) ? fallbackId(event) : physicalId,
           "Not enough time left to call the registry: " + context.getRemainingTimeInMillis() + " ms");
     }

@@ -66,7 +66,7 @@ class DiscoveryRequestHandlerTest {
   }
 
   PaymentTarget handler(LambdaSettings settings) {
-    lambda = LambdaRegistry.create(settings, settings.clientBuilder().clock(clock).build());
+    lambda = LambdaRegistry.create(settings, settings.clientBuilder().clock(clock).build(), clock);
     return new PaymentTarget(lambda);
   }
 
@@ -190,13 +190,17 @@ class DiscoveryRequestHandlerTest {
   }
 
   @Test
-  void aFailedWarmUpIsTriedAgainAtTheNextInvocation() {
+  void aFailedWarmUpIsTriedAgainAfterACacheTtlNotAtEveryInvocation() {
     registry.answer("/catalog", FakeRegistry.json(503, "{\"error\":\"x\",\"message\":\"busy\"}"))
         .answer("/discover", FakeRegistry.view("prod", "payment-service", 3, "http://10.0.0.3:80"));
     PaymentTarget handler = handler();
     assertThat(handler.handleRequest("{}", TestContext.alias("prod"))).endsWith("10.0.0.3:80");
 
     registry.answer("/catalog", FakeRegistry.catalog("prod", "payment-service", "http://10.0.0.1:80"));
+    clock.advance(Duration.ofSeconds(29));
+    handler.handleRequest("{}", TestContext.alias("prod"));
+    assertThat(registry.requests("/catalog")).hasSize(1);
+    clock.advance(Duration.ofSeconds(1));
     handler.handleRequest("{}", TestContext.alias("prod"));
     handler.handleRequest("{}", TestContext.alias("prod"));
 
@@ -226,13 +230,16 @@ class DiscoveryRequestHandlerTest {
   }
 
   @Test
-  void aFailedSelfRegistrationIsTriedAgainWithoutFailingTheInvocation() {
+  void aFailedSelfRegistrationIsTriedAgainAfterACacheTtlWithoutFailingTheInvocation() {
     registry.answer("/catalog", FakeRegistry.catalog("prod", "payment-service", "http://10.0.0.1:80"))
         .answer("/register", FakeRegistry.json(503, "{\"error\":\"x\",\"message\":\"busy\"}"));
     PaymentTarget handler = handler(settings(null, "orders", URI.create("https://orders.example.test")));
 
     assertThat(handler.handleRequest("{}", TestContext.alias("prod"))).endsWith("10.0.0.1:80");
     registry.answer("/register", FakeRegistry.json(201, "{\"status\":\"registered\",\"id\":\"orders\"}"));
+    handler.handleRequest("{}", TestContext.alias("prod"));
+    assertThat(registry.requests("/register")).hasSize(1);
+    clock.advance(Duration.ofSeconds(30));
     handler.handleRequest("{}", TestContext.alias("prod"));
     handler.handleRequest("{}", TestContext.alias("prod"));
 
@@ -257,7 +264,7 @@ class DiscoveryRequestHandlerTest {
   void theStreamWrapperServesLookupsFromTheContainersCache() throws Exception {
     registry.answer("/catalog", FakeRegistry.catalog("prod", "payment-service", "http://10.0.0.1:80"));
     LambdaSettings settings = settings(null, null, null);
-    lambda = LambdaRegistry.create(settings, settings.clientBuilder().clock(clock).build());
+    lambda = LambdaRegistry.create(settings, settings.clientBuilder().clock(clock).build(), clock);
     StreamTarget handler = new StreamTarget(lambda);
 
     for (int i = 0; i < 3; i++) {

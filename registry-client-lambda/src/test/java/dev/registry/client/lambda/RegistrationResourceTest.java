@@ -163,8 +163,8 @@ class RegistrationResourceTest {
   void anUnknownRequestTypeAndTooLittleTimeAnswerFailed() throws Exception {
     assertThat(handle(event("Rename", orders("https://orders.example.test"))).getBody().utf8())
         .contains("\"Status\":\"FAILED\"", "Unknown RequestType: Rename");
-    assertThat(handle(event("Create", orders("https://orders.example.test")), 6_500).getBody().utf8())
-        .contains("\"Status\":\"FAILED\"", "Not enough time left to call the registry: 6500 ms");
+    assertThat(handle(event("Create", orders("https://orders.example.test")), 18_500).getBody().utf8())
+        .contains("\"Status\":\"FAILED\"", "Not enough time left to call the registry: 18500 ms");
     assertThat(registered()).isEmpty();
   }
 
@@ -189,6 +189,31 @@ class RegistrationResourceTest {
     assertThat(second).isNotNull();
     assertThat(second.getBody().utf8()).isEqualTo(first.getBody().utf8())
         .contains("\"Status\":\"SUCCESS\"");
+  }
+
+  @Test
+  void theTimeCheckAllowsForEveryAttemptOfTheCall() throws Exception {
+    // 3 attempts of 5 s, 2 s of backoff, 2 s to answer: 19 s are needed.
+    assertThat(handle(event("Create", orders("https://orders.example.test")), 19_000).getBody().utf8())
+        .contains("\"Status\":\"SUCCESS\"");
+    assertThatThrownBy(() -> new RegistrationResource(reader, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("callBound must be > 0");
+  }
+
+  @Test
+  void anUnexpectedFailureIsStillAnsweredFailed() throws Exception {
+    RegistryClient closed = settings.clientBuilder().build();
+    closed.close();
+    RegistrationResource broken = new RegistrationResource(closed, Duration.ofSeconds(5));
+    cloudFormation.enqueue(new MockResponse.Builder().code(200).build());
+
+    broken.handleRequest(event("Create", orders("https://orders.example.test")),
+        TestContext.alias("prod"));
+
+    RecordedRequest put = cloudFormation.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(put).isNotNull();
+    assertThat(put.getBody().utf8()).contains("\"Status\":\"FAILED\"",
+        "\"Reason\":\"Unexpected failure: java.lang.IllegalStateException: RegistryClient is closed\"");
   }
 
   @Test
