@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 public final class WatchersHarness {
   private static final String SERVICE = "watched-service";
   private static final Pattern INDEX = Pattern.compile("\"index\"\\s*:\\s*(\\d+)");
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)content-length:\\s*(\\d+)");
 
   private WatchersHarness() {}
 
@@ -183,7 +184,7 @@ public final class WatchersHarness {
           return false;
         }
         headerEnd = end + 4;
-        Matcher m = Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(text.substring(0, end));
+        Matcher m = CONTENT_LENGTH.matcher(text.substring(0, end));
         contentLength = m.find() ? Integer.parseInt(m.group(1)) : 0;
       }
       if (in.position() - headerEnd >= contentLength) {
