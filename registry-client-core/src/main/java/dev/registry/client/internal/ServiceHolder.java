@@ -51,6 +51,8 @@ final class ServiceHolder {
   volatile long accessedAtMillis;
   volatile @Nullable Future<?> inFlight;
   volatile boolean closed;
+  /** Looked up since the last clean-up; set by lookups, cleared by {@link ServiceCache#cleanUp()}. */
+  volatile boolean accessed;
   /** Consecutive long-poll failures; touched only by the poll loop, one step at a time. */
   int pollFailures;
 
