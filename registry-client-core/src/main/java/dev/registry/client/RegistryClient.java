@@ -150,6 +150,53 @@ public interface RegistryClient extends AutoCloseable {
   Watch watch(String service, String stage, ServiceListener listener);
 
   /**
+   * Returns the names of the services that have at least one live instance in this client's
+   * stage, sorted. Asks the registry each time (one request, with retries): the list is not
+   * cached, so it suits management views (the Spring adapter's
+   * {@code DiscoveryClient.getServices()}), not a hot path.
+   *
+   * @return the service names (immutable, possibly empty)
+   * @throws RegistryException if the registry could not be reached
+   * @throws UnsupportedOperationException if this implementation cannot list services (the
+   *     default of this method, for implementations written before it existed)
+   */
+  default List<String> services() {
+    return services(stage());
+  }
+
+  /**
+   * Like {@link #services()}, in another stage.
+   *
+   * @param stage the stage
+   * @return the service names (immutable, possibly empty), sorted
+   * @throws RegistryException if the registry could not be reached
+   * @throws UnsupportedOperationException if this implementation cannot list services (the
+   *     default)
+   */
+  default List<String> services(String stage) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot list services");
+  }
+
+  /**
+   * Tells the client that a call to {@code instance} failed (a refused connection, a timeout).
+   * An instance that failed {@link Builder#ejection(int, Duration) N times in a row} is
+   * skipped by {@link #choose} for the ejection time, as long as no more than half of its
+   * service's {@code UP} instances are skipped at once. Cheap; never throws for an instance
+   * the client does not hold. The default does nothing (for hand-written fakes).
+   *
+   * @param instance an instance {@link #choose} or {@link #instances} returned
+   */
+  default void reportFailure(ServiceInstance instance) {}
+
+  /**
+   * Tells the client that a call to {@code instance} worked: its run of failures starts again
+   * from zero, and an ejection ends. The default does nothing.
+   *
+   * @param instance an instance {@link #choose} or {@link #instances} returned
+   */
+  default void reportSuccess(ServiceInstance instance) {}
+
+  /**
    * Runs now the work that is due: renews the leases whose heartbeat interval has passed
    * (registering again those the registry forgot), and refreshes cached views older than the
    * refresh interval. Each call to the registry is bounded by the request timeout. This is how
@@ -158,6 +205,85 @@ public interface RegistryClient extends AutoCloseable {
    * invocation. Harmless with background refresh on.
    */
   void runDueWork();
+
+  /**
+   * Runs the work that is due, like {@link #runDueWork()}, but within {@code budget}: each call
+   * to the registry is bounded by what remains of it (and by the request timeout), retries
+   * never start past it, and work left when it is spent waits for the next call. Never throws
+   * because the registry is slow, down or refusing: failures are counted, reported to the
+   * {@link EventListener}, and the stale views keep serving. This is what the AWS Lambda adapter
+   * calls on each invocation.
+   *
+   * <p>The default runs {@link #runDueWork()} and ignores the budget; the client made by
+   * {@link #builder()} honours it.
+   *
+   * @param budget the most time to spend, positive
+   * @throws IllegalArgumentException if the budget is not positive
+   * @throws IllegalStateException if this client is closed
+   */
+  default void runDueWork(Duration budget) {
+    Names.checkPositive("budget", budget);
+    runDueWork();
+  }
+
+  /**
+   * Fills the cache with every service of {@code stage} in one call to the registry (the
+   * catalog route, {@code GET /catalog?stage=}), so that the lookups that follow make no call
+   * at all. Views already cached are replaced by the registry's answer. A service absent from
+   * the catalog is fetched at its first lookup, as usual. Warms an AWS Lambda container in one
+   * round trip. With background refresh, every service of the catalog is then watched until it
+   * goes idle.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}; the client made by
+   * {@link #builder()} implements it.
+   *
+   * @param stage the stage to fetch
+   * @return how many services were cached
+   * @throws RegistryException if the registry could not be reached (after the retry policy's
+   *     attempts) or refused the request; the cache is unchanged then
+   * @throws IllegalArgumentException if the stage is not a valid name
+   * @throws IllegalStateException if this client is closed
+   */
+  default int warmUp(String stage) {
+    throw new UnsupportedOperationException("warmUp is not supported by " + this);
+  }
+
+  /**
+   * Registers an instance, with the retry policy's attempts, and sends it no heartbeat: for
+   * serverless functions, whose container is frozen between invocations. Its lease is renewed by {@link #runDueWork()} (or
+   * {@link #runDueWork(Duration)}) once the heartbeat interval has passed, and registered again
+   * when the registry has forgotten it. Closing the returned handle, or the client, deregisters
+   * it. Installs no shutdown hook.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}; the client made by
+   * {@link #builder()} implements it.
+   *
+   * @param instance the instance; a null stage means this client's stage
+   * @return the handle of the registration
+   * @throws RegistryException if the registry could not be reached or refused the instance
+   * @throws IllegalStateException if this client is closed
+   */
+  default Registration registerOnce(ServiceInstance instance) {
+    throw new UnsupportedOperationException("registerOnce is not supported by " + this);
+  }
+
+  /**
+   * Removes an instance from the registry, identified by its service, stage and id, whether
+   * this client registered it or not (for example a CloudFormation stack deleting the endpoint
+   * that an earlier deploy registered). A registration of this client for the same instance
+   * stops being renewed. One attempt per the retry policy, bounded by the request timeout.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}; the client made by
+   * {@link #builder()} implements it.
+   *
+   * @param instance the instance; a null stage means this client's stage
+   * @return true if the registry removed it, false if it did not know it
+   * @throws RegistryException if the registry could not be reached or refused the request
+   * @throws IllegalStateException if this client is closed
+   */
+  default boolean deregister(ServiceInstance instance) {
+    throw new UnsupportedOperationException("deregister is not supported by " + this);
+  }
 
   /**
    * Returns a snapshot of this client's counters.
@@ -206,6 +332,11 @@ public interface RegistryClient extends AutoCloseable {
     private @Nullable HttpTransport transport;
     // Typed Object so that loading the builder never loads OkHttp (cold start).
     private @Nullable Object okHttpClient;
+    private @Nullable String token;
+    private int ejectAfter = 3;
+    private Duration ejectionTime = Duration.ofSeconds(30);
+    private java.nio.file.@Nullable Path snapshotFile;
+    private final List<java.security.cert.X509Certificate> trustedCertificates = new ArrayList<>();
 
     Builder() {}
 
@@ -472,6 +603,119 @@ public interface RegistryClient extends AutoCloseable {
     }
 
     /**
+     * Sets client-side ejection: an instance reported {@link RegistryClient#reportFailure
+     * failed} {@code consecutiveFailures} times in a row (no {@link
+     * RegistryClient#reportSuccess success} between) is skipped by {@code choose} for
+     * {@code ejectionTime}; then it is chosen again, and needs as many failures to be skipped
+     * again. Never more than half of a service's {@code UP} instances are skipped at once.
+     * Default 3 failures, 30 s.
+     *
+     * @param consecutiveFailures at least 1
+     * @param ejectionTime more than zero
+     * @return this builder
+     */
+    public Builder ejection(int consecutiveFailures, Duration ejectionTime) {
+      if (consecutiveFailures < 1) {
+        throw new IllegalArgumentException("consecutiveFailures must be >= 1: " + consecutiveFailures);
+      }
+      this.ejectionTime = Names.checkPositive("ejectionTime", ejectionTime);
+      this.ejectAfter = consecutiveFailures;
+      return this;
+    }
+
+    /**
+     * Trusts the given certificates (a private CA, or the registry's own self-signed
+     * certificate) for {@code https} registry URLs, instead of the JVM's default trust store.
+     * Host names are still verified against the certificate. Only for the default transport;
+     * a transport given to {@link #transport} sets up its own TLS.
+     *
+     * @param certificates one or more X.509 certificates
+     * @return this builder
+     * @throws IllegalArgumentException if empty
+     */
+    public Builder trustedCertificates(List<java.security.cert.X509Certificate> certificates) {
+      requireNonNull(certificates, "certificates");
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("certificates must not be empty: " + certificates);
+      }
+      for (java.security.cert.X509Certificate c : certificates) {
+        requireNonNull(c, "certificate");
+      }
+      trustedCertificates.clear();
+      trustedCertificates.addAll(certificates);
+      return this;
+    }
+
+    /**
+     * Like {@link #trustedCertificates(List)}, with the certificates of a PEM file (one or more
+     * {@code -----BEGIN CERTIFICATE-----} blocks), read now.
+     *
+     * @param pemFile the file
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+     */
+    public Builder trustedCertificates(java.nio.file.Path pemFile) {
+      requireNonNull(pemFile, "pemFile");
+      List<java.security.cert.X509Certificate> certificates = new ArrayList<>();
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(pemFile)) {
+        for (java.security.cert.Certificate c
+            : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          certificates.add((java.security.cert.X509Certificate) c);
+        }
+      } catch (java.io.IOException | java.security.cert.CertificateException e) {
+        throw new IllegalArgumentException("cannot read certificates from " + pemFile + ": " + e.getMessage(), e);
+      }
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("no certificate in " + pemFile);
+      }
+      return trustedCertificates(certificates);
+    }
+
+    /**
+     * Keeps the last good views in {@code file}, for a cold start while the registry is down.
+     * Every change of a cached view rewrites the file (written to a temporary file beside it,
+     * then moved over it atomically). When the first lookup of a service cannot reach the
+     * registry, its view is read from the file and served marked {@link ServiceView#stale()
+     * stale} instead of throwing; the watch replaces it once the registry answers. Off by
+     * default: a saved view may be hours old, and its instances gone; with the registry up the
+     * file is never read. The directory must exist; a file that cannot be written or read
+     * costs a warning in the log, never a failed call.
+     *
+     * @param file the snapshot file
+     * @return this builder
+     */
+    public Builder snapshotFile(java.nio.file.Path file) {
+      this.snapshotFile = requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Sets the registry's shared token: every request carries
+     * {@code Authorization: Bearer <token>}. A registry started with a token refuses writes
+     * without it (401, a {@link RegistryRejectedException} with code {@code unauthorized}).
+     * Default: none. The token never appears in {@code toString()} or log lines.
+     *
+     * @param token 1 to 4096 printable ASCII characters without spaces
+     * @return this builder
+     * @throws IllegalArgumentException if empty, too long, or not printable ASCII
+     */
+    public Builder token(String token) {
+      requireNonNull(token, "token");
+      if (token.isEmpty() || token.length() > 4096) {
+        throw new IllegalArgumentException("token must be 1 to 4096 characters: " + token.length());
+      }
+      for (int i = 0; i < token.length(); i++) {
+        char c = token.charAt(i);
+        if (c <= ' ' || c >= 0x7f) {
+          throw new IllegalArgumentException(
+              "token must be printable ASCII without spaces: character " + i + " is " + (int) c);
+        }
+      }
+      this.token = token;
+      return this;
+    }
+
+    /**
      * Builds the client. Does no I/O and starts no thread.
      *
      * @return the client
@@ -492,6 +736,11 @@ public interface RegistryClient extends AutoCloseable {
         throw new IllegalStateException("idleTimeout (" + idleTimeout
             + ") must be longer than refreshInterval (" + refreshInterval + ")");
       }
+      if (transport != null && !trustedCertificates.isEmpty()) {
+        throw new IllegalStateException(
+            "transport and trustedCertificates cannot both be set: trustedCertificates configures"
+                + " the default transport");
+      }
       if (transport != null && okHttpClient != null) {
         throw new IllegalStateException(
             "transport and okHttpClient cannot both be set: okHttpClient configures the default"
@@ -501,7 +750,8 @@ public interface RegistryClient extends AutoCloseable {
       ClientConfig config = new ClientConfig(
           List.copyOf(registryUrls), stage, ttlSeconds, interval, refreshInterval, idleTimeout,
           longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock, scheduler,
-          eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient);
+          eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient,
+          token, ejectAfter, ejectionTime, snapshotFile, List.copyOf(trustedCertificates));
       return new RealRegistryClient(config);
     }
   }

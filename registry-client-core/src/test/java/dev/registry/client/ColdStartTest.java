@@ -2,16 +2,25 @@ package dev.registry.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registry.client.spi.HttpTransport;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 
-/** Nothing loads OkHttp or Jackson before the first request (Lambda cold start). */
+/**
+ * Nothing loads OkHttp or Jackson before the first request, and the inline path of the Lambda
+ * adapter loads none of OkHttp, Caffeine and resilience4j at all (cold start).
+ */
 class ColdStartTest {
 
   /** Loads every class itself (child-first) and remembers which. */
@@ -43,13 +52,66 @@ class ColdStartTest {
     }
   }
 
-  @Test
-  void buildingAClientLoadsNeitherOkHttpNorJackson() throws Exception {
+  /**
+   * The AWS Lambda path: an inline client on the light transport, without retries, warms up,
+   * registers once, looks up, runs its due work and closes, against the registry at the URL.
+   */
+  public static final class InlineDriver implements Consumer<String> {
+    @Override
+    public void accept(String url) {
+      RegistryClient client = RegistryClient.builder()
+          .registryUrls(url)
+          .stage("production")
+          .transport(HttpTransport.urlConnection())
+          .backgroundRefresh(false)
+          .retryPolicy(RetryPolicy.none())
+          .shutdownHook(false)
+          .build();
+      client.warmUp("production");
+      client.registerOnce(ServiceInstance.builder("orders").id("orders-fn")
+          .address(URI.create("http://127.0.0.1:9000")).build());
+      client.choose("payment-service");
+      client.choose("payment-service");
+      client.runDueWork(Duration.ofMillis(500));
+      client.close();
+    }
+  }
+
+  @StartStop final MockWebServer server = new MockWebServer();
+
+  static RecordingLoader recordingLoader() throws Exception {
     List<URL> urls = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       urls.add(Path.of(entry).toUri().toURL());
     }
-    try (RecordingLoader loader = new RecordingLoader(urls.toArray(URL[]::new))) {
+    return new RecordingLoader(urls.toArray(URL[]::new));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theInlinePathLoadsNoOkHttpCaffeineResilience4jNorJackson() throws Exception {
+    FakeRegistry registry = new FakeRegistry()
+        .answer("/catalog", FakeRegistry.json(200, ServerlessTest.CATALOG));
+    server.setDispatcher(registry);
+    try (RecordingLoader loader = recordingLoader()) {
+      Consumer<String> driver = (Consumer<String>) loader.loadClass(InlineDriver.class.getName())
+          .getDeclaredConstructor().newInstance();
+      driver.accept(server.url("/").toString());
+
+      assertThat(registry.requests("/catalog")).hasSize(1);
+      assertThat(registry.requests("/discover/payment-service")).isEmpty();
+      assertThat(loader.loaded).contains("dev.registry.client.internal.UrlConnectionTransport");
+      assertThat(loader.loaded).noneMatch(name -> name.startsWith("okhttp3.")
+          || name.startsWith("okio.") || name.startsWith("kotlin.")
+          || name.startsWith("com.github.benmanes.caffeine.")
+          || name.startsWith("io.github.resilience4j.")
+          || name.startsWith("com.fasterxml.jackson."));
+    }
+  }
+
+  @Test
+  void buildingAClientLoadsNeitherOkHttpNorJackson() throws Exception {
+    try (RecordingLoader loader = recordingLoader()) {
       // Reflection on the builder would load every parameter type; a driver calls it plainly.
       Runnable driver = (Runnable) loader.loadClass(Driver.class.getName())
           .getDeclaredConstructor().newInstance();

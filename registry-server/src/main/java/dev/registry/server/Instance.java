@@ -16,6 +16,8 @@ final class Instance {
   final long ttlMillis;
   final long registeredAtMillis;
   final Lease lease;
+  /** What heartbeats, status changes and deregistrations present to show they own it. */
+  final String secret;
 
   Instance(
       String service,
@@ -26,7 +28,8 @@ final class Instance {
       Map<String, String> metadata,
       long ttlMillis,
       long registeredAtMillis,
-      Lease lease) {
+      Lease lease,
+      String secret) {
     this.service = service;
     this.stage = stage;
     this.id = id;
@@ -36,11 +39,12 @@ final class Instance {
     this.ttlMillis = ttlMillis;
     this.registeredAtMillis = registeredAtMillis;
     this.lease = lease;
+    this.secret = secret;
   }
 
   Instance with(String newAddress, InstanceStatus newStatus, Map<String, String> newMetadata, long newTtlMillis) {
     return new Instance(
-        service, stage, id, newAddress, newStatus, newMetadata, newTtlMillis, registeredAtMillis, lease);
+        service, stage, id, newAddress, newStatus, newMetadata, newTtlMillis, registeredAtMillis, lease, secret);
   }
 
   Instance withStatus(InstanceStatus newStatus) {

@@ -47,6 +47,7 @@ final class JsonErrorHandler extends ErrorHandler {
       case 415 -> "unsupported_media_type";
       case 431 -> "headers_too_large";
       case 503 -> "unavailable";
+      case 505 -> "http_version_not_supported";
       case 500 -> "internal_error";
       default -> status >= 500 ? "internal_error" : "bad_request";
     };

@@ -10,12 +10,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -jar registry-server.jar [--host 127.0.0.1] [--port 5001]
- *     [--heartbeat-timeout 30s] [--cleanup-interval 10s]
+ *     [--heartbeat-timeout 30s] [--cleanup-interval 10s] [--max-body-bytes 65536] ...
  * </pre>
  *
  * <p>Logs one line with the bound address, serves until SIGTERM or SIGINT, then closes the server
- * gracefully and exits 0. Bad arguments print the usage and exit 2; a port that cannot be bound
- * exits 1.
+ * gracefully and exits 0. Bad arguments print the usage and exit 2, and so does an open registry
+ * (no token) asked to listen on an address other than loopback without {@code --insecure}; a
+ * port that cannot be bound exits 1.
  */
 public final class Main {
   static final String USAGE = String.join(System.lineSeparator(),
@@ -28,6 +29,25 @@ public final class Main {
       "  --port PORT                 port to bind, 0 for an ephemeral one (default 5001)",
       "  --heartbeat-timeout DUR     lease of an instance that sends no ttl_seconds (default 30s)",
       "  --cleanup-interval DUR      how often the sweep runs (default 10s)",
+      "",
+      "Limits (a request beyond one is refused with a 4xx JSON error):",
+      "  --max-body-bytes N          largest request body (default 65536; 413 beyond)",
+      "  --max-metadata-entries N    metadata entries per instance (default 64)",
+      "  --max-metadata-key-length N longest metadata key, characters (default 128)",
+      "  --max-metadata-value-length N  longest metadata value, characters (default 1024)",
+      "  --max-instances-per-service N  live instances of one service in one stage (default 10000; 409 beyond)",
+      "  --max-services N            services with a live instance, per stage, in all (default 10000; 409 beyond)",
+      "",
+      "Security:",
+      "  --token TOKEN               every write needs 'Authorization: Bearer TOKEN' (401 otherwise),",
+      "                              and heartbeats/status/deregister need the instance's secret;",
+      "                              default: the REGISTRY_TOKEN environment variable (prefer it:",
+      "                              a command line is visible to other users of the machine)",
+      "  --insecure                  allow an open registry (no token) on a non-loopback --host",
+      "  --tls-keystore FILE         serve HTTPS with the key and certificate chain of a PKCS#12 file;",
+      "                              its password: REGISTRY_TLS_PASSWORD (or --tls-password PASSWORD)",
+      "  --allow-link-local          accept link-local and cloud metadata addresses (169.254.0.0/16,",
+      "                              fe80::/10, fd00:ec2::254, metadata.google.internal); refused by default",
       "  -h, --help                  print this help and exit",
       "",
       "DUR is a duration like 30s, 500ms, 2m or a plain number of seconds.");
@@ -62,6 +82,10 @@ public final class Main {
       System.err.println("error: " + e.getMessage());
       System.exit(1);
       return;
+    } catch (IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -79,7 +103,27 @@ public final class Main {
 
   /** The builder the arguments ask for, or null for {@code --help}. @throws IllegalArgumentException */
   static RegistryServer.@Nullable Builder parse(String[] args) {
+    return parse(args, System.getenv("REGISTRY_TOKEN"));
+  }
+
+  /** Like {@link #parse(String[])}, with the value of {@code REGISTRY_TOKEN} given. */
+  static RegistryServer.@Nullable Builder parse(String[] args, @Nullable String envToken) {
+    return parse(args, envToken, System.getenv("REGISTRY_TLS_PASSWORD"));
+  }
+
+  /** Like {@link #parse(String[])}, with the environment's token and TLS password given. */
+  static RegistryServer.@Nullable Builder parse(String[] args, @Nullable String envToken,
+      @Nullable String envTlsPassword) {
+    String tlsKeyStore = null;
+    String tlsPassword = envTlsPassword;
     RegistryServer.Builder builder = RegistryServer.builder();
+    if (envToken != null && !envToken.isEmpty()) {
+      try {
+        builder.token(envToken);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("REGISTRY_TOKEN: " + e.getMessage());
+      }
+    }
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -92,17 +136,43 @@ public final class Main {
         case "-h", "--help" -> {
           return null;
         }
-        case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval" -> {
+        case "--insecure", "--allow-link-local" -> {
+          if (value != null) {
+            throw new IllegalArgumentException(arg + " takes no value: '" + value + "'");
+          }
+          if (arg.equals("--insecure")) {
+            builder.insecure(true);
+          } else {
+            builder.denyLinkLocal(false);
+          }
+        }
+        case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval", "--max-body-bytes",
+            "--max-metadata-entries", "--max-metadata-key-length", "--max-metadata-value-length",
+            "--max-instances-per-service", "--max-services", "--token", "--tls-keystore", "--tls-password" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
             }
             value = args[++i];
           }
-          apply(builder, arg, value);
+          if (arg.equals("--tls-keystore")) {
+            tlsKeyStore = value;
+          } else if (arg.equals("--tls-password")) {
+            tlsPassword = value;
+          } else {
+            apply(builder, arg, value);
+          }
         }
         default -> throw new IllegalArgumentException("unknown argument: '" + arg + "'");
       }
+    }
+    if (tlsKeyStore != null) {
+      if (tlsPassword == null) {
+        throw new IllegalArgumentException("--tls-keystore needs a password: set REGISTRY_TLS_PASSWORD or --tls-password");
+      }
+      builder.tls(java.nio.file.Path.of(tlsKeyStore), tlsPassword);
+    } else if (tlsPassword != null && envTlsPassword == null) {
+      throw new IllegalArgumentException("--tls-password needs --tls-keystore");
     }
     return builder;
   }
@@ -110,18 +180,31 @@ public final class Main {
   private static void apply(RegistryServer.Builder builder, String option, String value) {
     switch (option) {
       case "--host" -> builder.host(value);
-      case "--port" -> {
-        int port;
+      case "--port" -> builder.port(number(option, value, "from 0 to 65535"));
+      case "--max-body-bytes" -> builder.maxBodyBytes(number(option, value, "of bytes"));
+      case "--max-metadata-entries" -> builder.maxMetadataEntries(number(option, value, "of entries"));
+      case "--max-metadata-key-length" -> builder.maxMetadataKeyLength(number(option, value, "of characters"));
+      case "--max-metadata-value-length" -> builder.maxMetadataValueLength(number(option, value, "of characters"));
+      case "--max-instances-per-service" -> builder.maxInstancesPerService(number(option, value, "of instances"));
+      case "--max-services" -> builder.maxServices(number(option, value, "of services"));
+      case "--token" -> {
         try {
-          port = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--port must be a number from 0 to 65535: '" + value + "'");
+          builder.token(value);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--token: " + e.getMessage());
         }
-        builder.port(port);
       }
       case "--heartbeat-timeout" -> builder.heartbeatTimeout(duration(option, value));
       case "--cleanup-interval" -> builder.cleanupInterval(duration(option, value));
       default -> throw new IllegalArgumentException("unknown argument: '" + option + "'");
+    }
+  }
+
+  private static int number(String option, String value, String what) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a number " + what + ": '" + value + "'");
     }
   }
 

@@ -1,6 +1,10 @@
 package dev.registry.server;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +36,9 @@ final class Registry {
 
   private final Clock clock;
   private final LongConsumer expiryScheduler;
+  private final Limits limits;
+  private final boolean requireSecret;
+  private final SecureRandom random = new SecureRandom();
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, Stage> stages = new ConcurrentHashMap<>();
 
@@ -43,6 +50,8 @@ final class Registry {
   private volatile long prunedFloor;
 
   private boolean closed;
+  /** Services (per stage) with at least one live instance; written under the lock. */
+  private int liveServices;
 
   /**
    * @param clock the time source of every lease
@@ -51,11 +60,30 @@ final class Registry {
    *     #sweep()} at (or just after) that epoch millisecond
    */
   Registry(Clock clock, LongConsumer expiryScheduler) {
-    this.clock = clock;
-    this.expiryScheduler = expiryScheduler;
+    this(clock, expiryScheduler, Limits.DEFAULTS);
   }
 
-  /** What a registration asks for. {@code id} is null when the client sent none. */
+  /** Like the two-argument constructor, with the limits that {@link #register} enforces. */
+  Registry(Clock clock, LongConsumer expiryScheduler, Limits limits) {
+    this(clock, expiryScheduler, limits, false);
+  }
+
+  /**
+   * @param requireSecret whether a request about an instance must present its secret (a
+   *     server with a token); without, a request that presents none is allowed (the seed's
+   *     clients know of no secret) and one that presents a wrong one is refused
+   */
+  Registry(Clock clock, LongConsumer expiryScheduler, Limits limits, boolean requireSecret) {
+    this.clock = clock;
+    this.expiryScheduler = expiryScheduler;
+    this.limits = limits;
+    this.requireSecret = requireSecret;
+  }
+
+  /**
+   * What a registration asks for. {@code id} is null when the client sent none; {@code secret}
+   * is the instance secret the client presented, null for none.
+   */
   record Registration(
       String service,
       String stage,
@@ -63,19 +91,33 @@ final class Registry {
       String address,
       InstanceStatus status,
       Map<String, String> metadata,
-      long ttlMillis) {}
+      long ttlMillis,
+      @Nullable String secret) {
 
-  /** How an instance is named in a heartbeat, deregistration or status change. */
-  record InstanceRef(@Nullable String id, @Nullable String address) {
+    Registration(String service, String stage, @Nullable String id, String address, InstanceStatus status,
+        Map<String, String> metadata, long ttlMillis) {
+      this(service, stage, id, address, status, metadata, ttlMillis, null);
+    }
+  }
+
+  /**
+   * How an instance is named in a heartbeat, deregistration or status change, with the secret
+   * the request presented (null for none).
+   */
+  record InstanceRef(@Nullable String id, @Nullable String address, @Nullable String secret) {
     InstanceRef {
       if (id == null && address == null) {
         throw new IllegalArgumentException("id or address is required");
       }
     }
 
+    InstanceRef(@Nullable String id, @Nullable String address) {
+      this(id, address, null);
+    }
+
     @Override
     public String toString() {
-      return id != null ? "id " + id : "address " + address;
+      return id != null ? "id " + id : "address " + address;  // never the secret
     }
   }
 
@@ -119,15 +161,40 @@ final class Registry {
     try {
       long now = clock.millis();
       expireDue(now, wake);
+      checkServiceLimit(r);
       Stage stage = stages.computeIfAbsent(r.stage(), Stage::new);
       Service service = stage.services.computeIfAbsent(r.service(), n -> new Service(n, r.stage(), prunedFloor));
       Instance byAddress = service.byAddress.get(r.address());
       Instance existing = r.id() != null ? service.byId.get(r.id()) : byAddress;
+      Instance replaced = null;
+      if (existing != null && !owns(existing, r.secret())) {
+        if (!existing.address.equals(r.address())) {
+          throw new ForbiddenException("instance " + r.id() + " of " + r.service()
+              + " is registered at another address; re-registering it needs its instance_secret");
+        }
+        // The address is the physical identity: whoever registers it without the secret is what
+        // runs there now (a restarted process). A new instance, with a new secret, takes its place.
+        replaced = existing;
+        existing = null;
+      }
+      if (existing == null && byAddress == null
+          && service.view.instances().size() >= limits.maxInstancesPerService()) {
+        throw new LimitExceededException("too_many_instances", "service " + r.service() + " in stage "
+            + r.stage() + " already has " + service.view.instances().size() + " instances; at most "
+            + limits.maxInstancesPerService() + " are allowed");
+      }
       String id = existing != null ? existing.id : r.id() != null ? r.id() : UUID.randomUUID().toString();
       List<Instance> instances = new ArrayList<>(service.view.instances());
       boolean changed = false;
 
-      if (byAddress != null && !byAddress.id.equals(id)) {
+      if (replaced != null) {
+        replaced.lease.remove();
+        service.byId.remove(replaced.id);
+        service.byAddress.remove(replaced.address);
+        instances.remove(replaced);
+        changed = true;
+      }
+      if (byAddress != null && byAddress != replaced && !byAddress.id.equals(id)) {
         // The address is the physical identity: a new id at a held address takes its place.
         byAddress.lease.remove();
         service.byId.remove(byAddress.id);
@@ -151,7 +218,7 @@ final class Registry {
         }
       } else {
         instance = new Instance(r.service(), r.stage(), id, r.address(), r.status(), r.metadata(),
-            r.ttlMillis(), now, new Lease(now + r.ttlMillis()));
+            r.ttlMillis(), now, new Lease(now + r.ttlMillis()), newSecret());
         service.byId.put(id, instance);
         service.byAddress.put(instance.address, instance);
         instances.add(instance);
@@ -168,6 +235,44 @@ final class Registry {
     }
   }
 
+  /** Whether a request that presents {@code secret} (null for none) may act on {@code instance}. */
+  private boolean owns(Instance instance, @Nullable String secret) {
+    if (secret == null) {
+      return !requireSecret;
+    }
+    return MessageDigest.isEqual(instance.secret.getBytes(StandardCharsets.UTF_8),
+        secret.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void checkOwner(Instance instance, InstanceRef ref) {
+    if (!owns(instance, ref.secret())) {
+      throw new ForbiddenException(ref.secret() == null
+          ? "this registry needs the instance_secret of " + instance.id + " (given when it was registered)"
+          : "the instance_secret does not match instance " + instance.id);
+    }
+  }
+
+  private String newSecret() {
+    byte[] bytes = new byte[24];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Under the lock: a registration that would add a service must fit in {@code maxServices}. */
+  private void checkServiceLimit(Registration r) {
+    Stage stage = stages.get(r.stage());
+    Service service = stage == null ? null : stage.services.get(r.service());
+    if ((service == null || service.view.isEmpty()) && liveServices >= limits.maxServices()) {
+      throw new LimitExceededException("too_many_services", "the registry already holds "
+          + liveServices + " services; at most " + limits.maxServices() + " are allowed");
+    }
+  }
+
+  /** Services (per stage) with at least one live instance. */
+  int liveServices() {
+    return liveServices;
+  }
+
   /**
    * Renews the lease of a live instance. Takes no lock and publishes nothing.
    *
@@ -176,6 +281,7 @@ final class Registry {
    */
   Instance heartbeat(String serviceName, String stageName, InstanceRef ref) {
     Instance instance = find(serviceName, stageName, ref);
+    checkOwner(instance, ref);
     long now = clock.millis();
     if (!instance.lease.renew(now, now + instance.ttlMillis)) {
       expireIfDue();
@@ -191,6 +297,7 @@ final class Registry {
     try {
       expireDue(clock.millis(), wake);
       Instance instance = find(serviceName, stageName, ref);
+      checkOwner(instance, ref);
       Stage stage = stages.get(stageName);
       Service service = stage.services.get(serviceName);
       instance.lease.remove();
@@ -217,6 +324,7 @@ final class Registry {
     try {
       expireDue(clock.millis(), wake);
       Instance instance = find(serviceName, stageName, ref);
+      checkOwner(instance, ref);
       Stage stage = stages.get(stageName);
       Service service = stage.services.get(serviceName);
       if (instance.status != status) {
@@ -345,6 +453,17 @@ final class Registry {
     Map<String, ServiceCounts> result = new TreeMap<>();
     counts.forEach((name, c) -> result.put(name, new ServiceCounts(c[0], c[1])));
     return result;
+  }
+
+  /** Every view held, empty ones included, in no order; for invariant checks in tests. */
+  List<ServiceView> allViews() {
+    List<ServiceView> views = new ArrayList<>();
+    for (Stage stage : stages.values()) {
+      for (Service service : stage.services.values()) {
+        views.add(service.view);
+      }
+    }
+    return views;
   }
 
   /** The last revision handed out: the highest index of any view. */
@@ -520,6 +639,9 @@ final class Registry {
   private void publish(Stage stage, Service service, List<Instance> instances, List<Watch> wake) {
     long index = ++revision;
     ServiceView old = service.view;
+    if (old.isEmpty() != instances.isEmpty()) {
+      liveServices += instances.isEmpty() ? -1 : 1;
+    }
     service.view = new ServiceView(old.service(), old.stage(), index, instances);
     stage.index = index;
     wake.addAll(service.watches);

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * the registry closing. No thread waits for it.
  */
 final class RegistryHandler extends Handler.Abstract.NonBlocking {
-  static final int MAX_BODY_BYTES = 64 * 1024;
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
   static final Duration MAX_WAIT = Duration.ofSeconds(300);
   static final String INDEX_HEADER = "X-Registry-Index";
+  static final String SECRET_HEADER = "X-Instance-Secret";
   /** Bodies declared up to this size are read and dropped before the 413; larger ones close. */
   static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
@@ -51,9 +51,16 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private final long startedAtMillis;
   private final Scheduler scheduler;
   private final Executor executor;
+  private final Limits limits;
+  private final @Nullable SharedToken token;
+  private final boolean denyLinkLocal;
 
-  RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor) {
+  RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor,
+      Limits limits, @Nullable SharedToken token, boolean denyLinkLocal) {
     this.registry = registry;
+    this.denyLinkLocal = denyLinkLocal;
+    this.limits = limits;
+    this.token = token;
     this.clock = clock;
     this.defaultTtlMillis = defaultTtl.toMillis();
     this.startedAtMillis = clock.millis();
@@ -62,7 +69,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   }
 
   private interface BodyRoute {
-    void handle(RequestBody body, Response response, Callback callback);
+    void handle(RequestBody body, @Nullable String secretHeader, Response response, Callback callback);
   }
 
   @Override
@@ -103,17 +110,26 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
   // ---------------------------------------------------------------- POST routes
 
-  private void register(RequestBody body, Response response, Callback callback) {
+  private void register(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
     String address = body.address();
+    if (denyLinkLocal) {
+      String denied = AddressPolicy.denied(address);
+      if (denied != null) {
+        throw new ApiException(400, "address_denied",
+            "address must not be " + denied + " (see --allow-link-local): " + RequestBody.quote(address));
+      }
+    }
+    String secret = body.instanceSecret(secretHeader);
     Registry.Registration registration = new Registry.Registration(
         service,
         body.stage(),
         body.id(),
         address,
         orDefault(body.status(), InstanceStatus.UP),
-        body.metadata(),
-        body.ttlMillis(defaultTtlMillis));
+        body.metadata(limits),
+        body.ttlMillis(defaultTtlMillis),
+        secret);
     Registry.Registered r = registry.register(registration);
     Instance i = r.instance();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -125,13 +141,17 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     m.put("stage", i.stage);
     m.put("ttl_seconds", i.ttlSeconds());
     m.put("index", r.index());
+    if (r.created() || secret != null) {
+      // Only to whoever created the instance or already knows the secret.
+      m.put("instance_secret", i.secret);
+    }
     send(response, callback, r.created() ? 201 : 200, m, null);
   }
 
-  private void heartbeat(RequestBody body, Response response, Callback callback) {
+  private void heartbeat(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
     String stage = body.stage();
-    Instance i = registry.heartbeat(service, stage, body.instanceRef());
+    Instance i = registry.heartbeat(service, stage, body.instanceRef(secretHeader));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "ok");
     m.put("message", "Heartbeat received for " + service + " at " + i.address);
@@ -143,9 +163,9 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     send(response, callback, 200, m, null);
   }
 
-  private void deregister(RequestBody body, Response response, Callback callback) {
+  private void deregister(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
-    Registry.Changed c = registry.deregister(service, body.stage(), body.instanceRef());
+    Registry.Changed c = registry.deregister(service, body.stage(), body.instanceRef(secretHeader));
     Instance i = c.instance();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "deregistered");
@@ -158,10 +178,10 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     send(response, callback, 200, m, null);
   }
 
-  private void status(RequestBody body, Response response, Callback callback) {
+  private void status(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
     String service = body.service();
     String stage = body.stage();
-    Registry.InstanceRef ref = body.instanceRef();
+    Registry.InstanceRef ref = body.instanceRef(secretHeader);
     InstanceStatus status = body.requiredStatus();
     Registry.Changed c = registry.setStatus(service, stage, ref, status);
     Instance i = c.instance();
@@ -324,13 +344,18 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       throw new ApiException(405, "method_not_allowed",
           request.getMethod() + " is not allowed on " + Request.getPathInContext(request) + "; use POST", "POST");
     }
+    if (token != null && !token.permits(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+      throw new ApiException(401, "unauthorized",
+          "this registry needs 'Authorization: Bearer <token>' on every write");
+    }
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (contentType != null && !isJsonish(contentType)) {
       throw new ApiException(415, "unsupported_media_type",
           "the body must be JSON (Content-Type: application/json), not " + RequestBody.quote(contentType));
     }
     long length = request.getLength();
-    if (length > MAX_BODY_BYTES) {
+    int maxBody = limits.maxBodyBytes();
+    if (length > maxBody) {
       if (length > MAX_DRAINED_BYTES) {
         throw tooLarge(length);
       }
@@ -343,7 +368,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
           callback::failed));
       return;
     }
-    Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).whenComplete((bytes, failure) ->
+    Content.Source.asByteArrayAsync(request, maxBody).whenComplete((bytes, failure) ->
         guard(request, response, callback, () -> {
           if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -356,12 +381,12 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
             callback.failed(cause);
             return;
           }
-          route.handle(RequestBody.parse(bytes), response, callback);
+          route.handle(RequestBody.parse(bytes), request.getHeaders().get(SECRET_HEADER), response, callback);
         }));
   }
 
-  private static ApiException tooLarge(long length) {
-    return new ApiException(413, "body_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes"
+  private ApiException tooLarge(long length) {
+    return new ApiException(413, "body_too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes"
         + (length >= 0 ? " (" + length + ")" : ""));
   }
 
@@ -434,6 +459,10 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     } catch (NotRegisteredException e) {
       sendError(response, callback,
           new ApiException(404, e.serviceKnown ? "unknown_instance" : "unknown_service", e.getMessage()));
+    } catch (LimitExceededException e) {
+      sendError(response, callback, new ApiException(409, e.code, e.getMessage()));
+    } catch (ForbiddenException e) {
+      sendError(response, callback, new ApiException(403, "forbidden", e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("Unexpected failure answering {} {}", request.getMethod(), request.getHttpURI(), e);
       if (response.isCommitted()) {
@@ -448,6 +477,9 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private static void sendError(Response response, Callback callback, ApiException e) {
     if (e.allow != null) {
       response.getHeaders().put(HttpHeader.ALLOW, e.allow);
+    }
+    if (e.status == 401) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"registry\"");
     }
     send(response, callback, e.status, Json.error(e.code, e.getMessage()), null);
   }

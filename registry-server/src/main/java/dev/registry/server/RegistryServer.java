@@ -9,8 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -51,6 +54,12 @@ public final class RegistryServer implements AutoCloseable {
   private final Duration heartbeatTimeout;
   private final Duration cleanupInterval;
   private final Clock clock;
+  private final Limits limits;
+  private final @Nullable SharedToken token;
+  private final boolean insecure;
+  private final boolean tls;
+  private final java.nio.file.@Nullable Path keyStore;
+  private final @Nullable String keyStorePassword;
   private final Registry registry;
   private final Server server;
   private final ServerConnector connector;
@@ -69,7 +78,10 @@ public final class RegistryServer implements AutoCloseable {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.cleanupInterval = b.cleanupInterval;
     this.clock = b.clock;
-    this.registry = new Registry(clock, this::scheduleExpiry);
+    this.limits = b.limits;
+    this.token = b.token == null ? null : new SharedToken(b.token);
+    this.insecure = b.insecure;
+    this.registry = new Registry(clock, this::scheduleExpiry, limits, token != null);
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("registry-http");
@@ -82,7 +94,19 @@ public final class RegistryServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    this.tls = b.keyStore != null;
+    this.keyStore = b.keyStore;
+    this.keyStorePassword = b.keyStorePassword;
+    if (tls) {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStorePath(b.keyStore.toAbsolutePath().toString());
+      ssl.setKeyStoreType("PKCS12");
+      ssl.setKeyStorePassword(b.keyStorePassword);
+      this.connector = new ServerConnector(server,
+          new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+    } else {
+      this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    }
     connector.setHost(host);
     connector.setPort(requestedPort);
     // On stop, kept-alive idle connections get this long to close (Jetty's default is 1 s);
@@ -95,7 +119,7 @@ public final class RegistryServer implements AutoCloseable {
 
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(new GracefulHandler(
-        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads)));
+        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal)));
   }
 
   /**
@@ -113,11 +137,21 @@ public final class RegistryServer implements AutoCloseable {
    *
    * @return this server
    * @throws UncheckedIOException when the address cannot be bound (in use, not local)
-   * @throws IllegalStateException when already started or closed
+   * @throws IllegalStateException when already started or closed, when asked to listen on
+   *     an address other than loopback without a token and without {@link Builder#insecure},
+   *     or when the TLS key store cannot be read
    */
   public RegistryServer start() {
     if (closed.get()) {
       throw new IllegalStateException("the registry server is closed");
+    }
+    if (token == null && !insecure && !isLoopback(host)) {
+      throw new IllegalStateException("refusing to listen on " + host + " without a token: anyone who"
+          + " reaches it could register, renew and remove instances. Set a token (--token or"
+          + " REGISTRY_TOKEN), or accept an open registry explicitly with --insecure");
+    }
+    if (keyStore != null && !started.get()) {
+      checkKeyStore(keyStore, keyStorePassword);
     }
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the registry server is already started");
@@ -135,8 +169,9 @@ public final class RegistryServer implements AutoCloseable {
       throw new IllegalStateException("cannot start the registry server: " + e, e);
     }
     scheduleCleanup();
-    LOG.info("Registry server listening on {} (heartbeat timeout {}, cleanup interval {})",
-        uri(), DurationText.format(heartbeatTimeout), DurationText.format(cleanupInterval));
+    LOG.info("Registry server listening on {} (heartbeat timeout {}, cleanup interval {}{})",
+        uri(), DurationText.format(heartbeatTimeout), DurationText.format(cleanupInterval),
+        token != null ? ", writes need the token" : "");
     return this;
   }
 
@@ -154,14 +189,15 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * The base URI clients use, like {@code http://127.0.0.1:5001}.
+   * The base URI clients use, like {@code http://127.0.0.1:5001} ({@code https://} with {@link
+   * Builder#tls}).
    *
    * @return the server's base URI
    * @throws IllegalStateException before {@link #start()}
    */
   public URI uri() {
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    return URI.create("http://" + h + ":" + port());
+    return URI.create((tls ? "https://" : "http://") + h + ":" + port());
   }
 
   /**
@@ -193,6 +229,39 @@ public final class RegistryServer implements AutoCloseable {
     if (started.get()) {
       stopQuietly();
       LOG.info("Registry server stopped");
+    }
+  }
+
+  /** Reads the key store as Jetty will, so that a bad one fails with its own message. */
+  private static void checkKeyStore(java.nio.file.Path path, @Nullable String password) {
+    try (var in = java.nio.file.Files.newInputStream(path)) {
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      store.load(in, password == null ? null : password.toCharArray());
+      boolean hasKey = false;
+      for (var aliases = store.aliases(); aliases.hasMoreElements(); ) {
+        hasKey |= store.isKeyEntry(aliases.nextElement());
+      }
+      if (!hasKey) {
+        throw new IllegalStateException("the TLS key store " + path + " holds no private key");
+      }
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the TLS key store " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether every address {@code host} names is a loopback one (a name is resolved). */
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    try {
+      java.net.InetAddress[] all = java.net.InetAddress.getAllByName(h);
+      for (java.net.InetAddress a : all) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return all.length > 0;
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -269,8 +338,167 @@ public final class RegistryServer implements AutoCloseable {
     private Duration heartbeatTimeout = Duration.ofSeconds(30);
     private Duration cleanupInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
+    private Limits limits = Limits.DEFAULTS;
+    private @Nullable String token;
+    private boolean insecure;
+    private boolean denyLinkLocal = true;
+    private java.nio.file.@Nullable Path keyStore;
+    private @Nullable String keyStorePassword;
 
     private Builder() {}
+
+    /**
+     * Serves HTTPS only, with the key and certificate chain of a PKCS#12 key store. Default:
+     * plain HTTP. The store is read when the server starts; {@link RegistryServer#start()}
+     * fails with an {@link IllegalStateException} when it cannot be read.
+     *
+     * @param keyStore a PKCS#12 file holding one private key and its certificate chain
+     * @param password the store's password (also the key's)
+     * @return this builder
+     * @throws IllegalArgumentException if the file is not a readable regular file
+     */
+    public Builder tls(java.nio.file.Path keyStore, String password) {
+      requireNonNull(keyStore, "keyStore");
+      requireNonNull(password, "password");
+      if (!java.nio.file.Files.isRegularFile(keyStore) || !java.nio.file.Files.isReadable(keyStore)) {
+        throw new IllegalArgumentException("keyStore must be a readable file: " + keyStore);
+      }
+      this.keyStore = keyStore;
+      this.keyStorePassword = password;
+      return this;
+    }
+
+    /**
+     * Whether registrations of link-local and cloud metadata addresses are refused (400 {@code
+     * address_denied}): IPv4 169.254.0.0/16 in any notation, IPv6 fe80::/10, fd00:ec2::254, and
+     * names such as {@code metadata.google.internal}. Other names are not resolved. Default
+     * true: a registered address is where gateways and clients send requests, and one of these
+     * would send them to the instance metadata service.
+     *
+     * @param denyLinkLocal false to accept such addresses
+     * @return this builder
+     */
+    public Builder denyLinkLocal(boolean denyLinkLocal) {
+      this.denyLinkLocal = denyLinkLocal;
+      return this;
+    }
+
+    /**
+     * A shared token that every write ({@code POST /register}, {@code /heartbeat}, {@code
+     * /deregister}, {@code /status}) must present as {@code Authorization: Bearer <token>};
+     * without it, or with another, the answer is 401 {@code unauthorized} and nothing changes.
+     * Reads stay open. With a token, heartbeats, status changes and deregistrations must also
+     * present the instance's {@code instance_secret}. Default: none (an open registry, which
+     * {@link #start()} allows only on a loopback address unless {@link #insecure} is set).
+     *
+     * @param token 1 to 4096 printable ASCII characters without spaces
+     * @return this builder
+     * @throws IllegalArgumentException if empty, too long or not printable ASCII
+     */
+    public Builder token(String token) {
+      this.token = SharedToken.check(requireNonNull(token, "token"));
+      return this;
+    }
+
+    /**
+     * Allows an open registry (no {@link #token}) to listen on an address other than loopback.
+     * Default false: {@link RegistryServer#start()} refuses to.
+     *
+     * @param insecure true to allow it
+     * @return this builder
+     */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
+    /**
+     * The largest request body; default 64 KiB. A larger body is answered 413 {@code
+     * body_too_large}.
+     *
+     * @param maxBodyBytes from 1024 to 16 MiB
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      limits = limits.withMaxBodyBytes(range("maxBodyBytes", maxBodyBytes, 1024, 16 * 1024 * 1024));
+      return this;
+    }
+
+    /**
+     * The most metadata entries one instance may carry; default 64. More is answered 400 {@code
+     * invalid_field}.
+     *
+     * @param maxMetadataEntries from 0 to 10,000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxMetadataEntries(int maxMetadataEntries) {
+      limits = limits.withMaxMetadataEntries(range("maxMetadataEntries", maxMetadataEntries, 0, 10_000));
+      return this;
+    }
+
+    /**
+     * The longest metadata key, in characters; default 128. A longer one is answered 400 {@code
+     * invalid_field}.
+     *
+     * @param maxMetadataKeyLength from 1 to 65,536
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxMetadataKeyLength(int maxMetadataKeyLength) {
+      limits = limits.withMaxMetadataKeyLength(range("maxMetadataKeyLength", maxMetadataKeyLength, 1, 65_536));
+      return this;
+    }
+
+    /**
+     * The longest metadata value, in characters; default 1024. A longer one is answered 400
+     * {@code invalid_field}.
+     *
+     * @param maxMetadataValueLength from 0 to 1 MiB
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxMetadataValueLength(int maxMetadataValueLength) {
+      limits = limits.withMaxMetadataValueLength(
+          range("maxMetadataValueLength", maxMetadataValueLength, 0, 1024 * 1024));
+      return this;
+    }
+
+    /**
+     * The most live instances of one service in one stage; default 10,000. A registration of
+     * one more is answered 409 {@code too_many_instances} (re-registering a held instance
+     * always works).
+     *
+     * @param maxInstancesPerService at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxInstancesPerService(int maxInstancesPerService) {
+      limits = limits.withMaxInstancesPerService(
+          range("maxInstancesPerService", maxInstancesPerService, 1, Integer.MAX_VALUE));
+      return this;
+    }
+
+    /**
+     * The most services with a live instance, counting a service once per stage; default
+     * 10,000. A registration that would add one more is answered 409 {@code too_many_services}.
+     *
+     * @param maxServices at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxServices(int maxServices) {
+      limits = limits.withMaxServices(range("maxServices", maxServices, 1, Integer.MAX_VALUE));
+      return this;
+    }
+
+    private static int range(String name, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(name + " must be " + min + " to " + max + ": " + value);
+      }
+      return value;
+    }
 
     /**
      * The address to bind; default {@code 127.0.0.1}. Use {@code 0.0.0.0} to listen on every

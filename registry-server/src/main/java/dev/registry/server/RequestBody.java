@@ -22,9 +22,8 @@ import org.jspecify.annotations.Nullable;
 final class RequestBody {
   static final int MAX_NAME = 128;
   static final int MAX_ADDRESS = 2048;
-  static final int MAX_METADATA_ENTRIES = 64;
-  static final int MAX_METADATA_VALUE = 1024;
   static final int MAX_TTL_SECONDS = 3600;
+  static final int MAX_SECRET = 256;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -99,14 +98,26 @@ final class RequestBody {
     return address == null ? null : address(address);
   }
 
-  /** The instance a heartbeat, deregistration or status change names: {@code id} wins over {@code address}. */
-  Registry.InstanceRef instanceRef() {
+  /**
+   * The instance a heartbeat, deregistration or status change names: {@code id} wins over {@code
+   * address}; with the secret of the {@code X-Instance-Secret} header, else of the body.
+   */
+  Registry.InstanceRef instanceRef(@Nullable String secretHeader) {
     String id = id();
     String address = optionalAddress();
     if (id == null && address == null) {
       throw new ApiException(400, "missing_field", "address (or id) is required");
     }
-    return new Registry.InstanceRef(id, id != null ? null : address);
+    return new Registry.InstanceRef(id, id != null ? null : address, instanceSecret(secretHeader));
+  }
+
+  /** The instance secret presented: the {@code X-Instance-Secret} header, else {@code instance_secret}. */
+  @Nullable String instanceSecret(@Nullable String secretHeader) {
+    String secret = secretHeader != null ? secretHeader : optionalString("instance_secret");
+    if (secret != null && (secret.isEmpty() || secret.length() > MAX_SECRET)) {
+      throw ApiException.invalidField("instance_secret must be 1 to " + MAX_SECRET + " characters");
+    }
+    return secret;
   }
 
   @Nullable InstanceStatus status() {
@@ -130,7 +141,7 @@ final class RequestBody {
     return status;
   }
 
-  Map<String, String> metadata() {
+  Map<String, String> metadata(Limits limits) {
     JsonNode node = json.get("metadata");
     if (node == null || node.isNull()) {
       return Map.of();
@@ -138,24 +149,25 @@ final class RequestBody {
     if (!node.isObject()) {
       throw ApiException.invalidField("metadata must be an object of string values, not " + kind(node));
     }
-    if (node.size() > MAX_METADATA_ENTRIES) {
+    if (node.size() > limits.maxMetadataEntries()) {
       throw ApiException.invalidField(
-          "metadata has " + node.size() + " entries; at most " + MAX_METADATA_ENTRIES + " are allowed");
+          "metadata has " + node.size() + " entries; at most " + limits.maxMetadataEntries() + " are allowed");
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     for (var e : node.properties()) {
       String key = e.getKey();
-      if (key.isEmpty() || key.length() > MAX_NAME) {
-        throw ApiException.invalidField("metadata keys must be 1 to 128 characters: " + quote(key));
+      if (key.isEmpty() || key.length() > limits.maxMetadataKeyLength()) {
+        throw ApiException.invalidField(
+            "metadata keys must be 1 to " + limits.maxMetadataKeyLength() + " characters: " + quote(key));
       }
       JsonNode value = e.getValue();
       if (!value.isTextual()) {
         throw ApiException.invalidField(
             "metadata." + truncate(key) + " must be a string, not " + kind(value));
       }
-      if (value.textValue().length() > MAX_METADATA_VALUE) {
+      if (value.textValue().length() > limits.maxMetadataValueLength()) {
         throw ApiException.invalidField("metadata." + truncate(key) + " is longer than "
-            + MAX_METADATA_VALUE + " characters (" + value.textValue().length() + ")");
+            + limits.maxMetadataValueLength() + " characters (" + value.textValue().length() + ")");
       }
       metadata.put(key, value.textValue());
     }

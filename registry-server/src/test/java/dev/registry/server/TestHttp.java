@@ -49,6 +49,17 @@ final class TestHttp {
     return send(b);
   }
 
+  /** A JSON POST with extra headers, given as name, value, name, value... */
+  Reply postWith(String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json");
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
+  }
+
   Reply send(String method, String path, String body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

@@ -76,7 +76,7 @@ public final class Quickstart {
   private final List<Event> events = new ArrayList<>();
   private final BlockingQueue<Event> changes = new LinkedBlockingQueue<>();
   private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(1)).build();
+      .connectTimeout(Duration.ofSeconds(2)).build();
   private Set<String> known = new TreeSet<>();
 
   Quickstart(PrintStream out) {
@@ -265,12 +265,13 @@ public final class Quickstart {
     }
     try {
       String body = http.send(HttpRequest.newBuilder(target.address())
-              .timeout(Duration.ofSeconds(1)).build(),
+              .timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       events.add(new Event(Kind.ANSWERED, body, now()));
       return body;
     } catch (IOException e) {
       events.add(new Event(Kind.FAILED, target.id(), now()));
+      caller.reportFailure(target); // a few in a row and the client skips it until its lease ends
       return "no answer from " + target.id() + " (" + e.getClass().getSimpleName() + ")";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

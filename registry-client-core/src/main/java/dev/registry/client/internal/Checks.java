@@ -19,4 +19,14 @@ final class Checks {
     }
     return value;
   }
+
+  static java.time.Duration positive(String what, java.time.Duration value) {
+    if (value == null) {
+      throw new NullPointerException(what);
+    }
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be > 0: " + value);
+    }
+    return value;
+  }
 }

@@ -16,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param okHttpClient an {@code okhttp3.OkHttpClient}, typed Object so that nothing loads
  *     OkHttp before the first request
+ * @param token the registry's shared token, sent as {@code Authorization: Bearer}, or null
+ * @param ejectAfter consecutive reported failures after which an instance is skipped
+ * @param ejectionTime how long an ejected instance is skipped
+ * @param snapshotFile where the last good views are kept for a cold start, or null (off)
+ * @param trustedCertificates the certificates https registry URLs must chain to; empty for the
+ *     JVM's default trust store
  */
 public record ClientConfig(
     List<URI> registryUrls,
@@ -35,4 +41,16 @@ public record ClientConfig(
     boolean shutdownHook,
     boolean backgroundRefresh,
     @Nullable HttpTransport transport,
-    @Nullable Object okHttpClient) {}
+    @Nullable Object okHttpClient,
+    @Nullable String token,
+    int ejectAfter,
+    Duration ejectionTime,
+    java.nio.file.@Nullable Path snapshotFile,
+    List<java.security.cert.X509Certificate> trustedCertificates) {
+
+  /** Never shows the token. */
+  @Override
+  public String toString() {
+    return "ClientConfig[" + registryUrls + ", stage=" + stage + ", token=" + (token == null ? "none" : "***") + "]";
+  }
+}

@@ -1,19 +1,18 @@
 package dev.registry.client.internal;
 
+import static dev.registry.client.internal.Logs.log;
+
 import dev.registry.client.EventListener;
 import dev.registry.client.RegistryException;
 import dev.registry.client.RegistryUnavailableException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Calls the user's {@link EventListener} safely, and tracks whether the registry is reachable
  * so that an outage logs one WARN when it starts and one INFO when it ends.
  */
 final class Events {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
 
   private final EventListener listener;
   private final AtomicBoolean registryUp = new AtomicBoolean(true);
@@ -26,14 +25,14 @@ final class Events {
     try {
       event.accept(listener);
     } catch (RuntimeException e) {
-      log.warn("EventListener {} threw; ignored", listener, e);
+      log().warn("EventListener {} threw; ignored", listener, e);
     }
   }
 
   /** A call to the registry succeeded. */
   void registryReachable() {
     if (registryUp.compareAndSet(false, true)) {
-      log.info("Registry reachable again");
+      log().info("Registry reachable again");
       fire(EventListener::registryAvailable);
     }
   }
@@ -42,7 +41,7 @@ final class Events {
   void registryFailed(RegistryException cause) {
     if (cause instanceof RegistryUnavailableException
         && registryUp.compareAndSet(true, false)) {
-      log.warn("Registry unreachable, serving cached views until it is back: {}",
+      log().warn("Registry unreachable, serving cached views until it is back: {}",
           cause.getMessage());
       fire(l -> l.registryUnavailable(cause));
     }

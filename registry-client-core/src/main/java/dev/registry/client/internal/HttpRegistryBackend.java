@@ -12,6 +12,7 @@ import dev.registry.client.spi.TransportResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -21,57 +22,75 @@ final class HttpRegistryBackend implements RegistryBackend {
   private final Endpoints endpoints;
   private final HttpTransport transport;
   private final Counters counters;
+  /** Sent with every request: the token, when there is one. */
+  private final Map<String, String> headers;
 
   HttpRegistryBackend(Endpoints endpoints, HttpTransport transport, Counters counters) {
+    this(endpoints, transport, counters, null);
+  }
+
+  HttpRegistryBackend(Endpoints endpoints, HttpTransport transport, Counters counters, @Nullable String token) {
     this.endpoints = endpoints;
     this.transport = transport;
     this.counters = counters;
+    this.headers = token == null ? Map.of() : Map.of("Authorization", "Bearer " + token);
   }
 
   @Override
-  public ServiceInstance register(ServiceInstance instance, long ttlSeconds, Duration timeout) {
+  public Registered register(ServiceInstance instance, @Nullable String secret, long ttlSeconds, Duration timeout) {
     String stage = stageOf(instance);
     Exchange x = exchange("POST", "/register",
-        JsonCodec.register(instance, stage, ttlSeconds), timeout);
+        JsonCodec.register(instance, stage, ttlSeconds, secret), timeout);
     if (x.response.code() == 200 || x.response.code() == 201) {
-      String id;
+      JsonCodec.Registered answer;
       try {
-        id = JsonCodec.registeredId(x.response.body());
+        answer = JsonCodec.registered(x.response.body());
       } catch (IOException e) {
         throw unreadable(x, e);
       }
       ServiceInstance registered = instance.stage() == null ? instance.withStage(stage) : instance;
-      return id == null || id.equals(instance.id())
+      String id = answer.id();
+      registered = id == null || id.equals(instance.id())
           ? registered
           : registered.toBuilder().id(id).build();
+      // A 200 without a secret: the registry kept the one presented (or gives none at all).
+      return new Registered(registered, answer.secret() != null ? answer.secret() : secret);
     }
     throw refusal(x);
   }
 
   @Override
-  public boolean renew(ServiceInstance instance, Duration timeout) {
+  public boolean renew(ServiceInstance instance, @Nullable String secret, Duration timeout) {
     return instanceCall("/heartbeat",
-        JsonCodec.instanceRef(instance.service(), instance.id(), stageOf(instance)), timeout);
+        JsonCodec.instanceRef(instance.service(), instance.id(), stageOf(instance), secret), timeout, true);
   }
 
   @Override
-  public boolean deregister(ServiceInstance instance, Duration timeout) {
+  public boolean deregister(ServiceInstance instance, @Nullable String secret, Duration timeout) {
     return instanceCall("/deregister",
-        JsonCodec.instanceRef(instance.service(), instance.id(), stageOf(instance)), timeout);
+        JsonCodec.instanceRef(instance.service(), instance.id(), stageOf(instance), secret), timeout, false);
   }
 
   @Override
-  public boolean status(ServiceInstance instance, Status status, Duration timeout) {
+  public boolean status(ServiceInstance instance, @Nullable String secret, Status status, Duration timeout) {
     return instanceCall("/status",
-        JsonCodec.status(instance.service(), instance.id(), stageOf(instance), status), timeout);
+        JsonCodec.status(instance.service(), instance.id(), stageOf(instance), status, secret), timeout, true);
   }
 
-  private boolean instanceCall(String path, String body, Duration timeout) {
+  /**
+   * @param forbiddenIsUnknown whether a 403 {@code forbidden} (our secret no longer works:
+   *     another registration took our address) means "register again", like a 404
+   */
+  private boolean instanceCall(String path, String body, Duration timeout, boolean forbiddenIsUnknown) {
     Exchange x = exchange("POST", path, body, timeout);
     if (x.response.code() == 200) {
       return true;
     }
     if (x.response.code() == 404 && isUnknown(x.response)) {
+      return false;
+    }
+    if (forbiddenIsUnknown && x.response.code() == 403
+        && JsonCodec.error(x.response.body()).error().equals("forbidden")) {
       return false;
     }
     throw refusal(x);
@@ -83,11 +102,24 @@ final class HttpRegistryBackend implements RegistryBackend {
   }
 
   @Override
+  public Map<String, ServiceView> catalog(String stage, Duration timeout) {
+    Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
+    if (x.response.code() == 200) {
+      try {
+        return JsonCodec.catalog(x.response.body(), stage);
+      } catch (IOException e) {
+        throw unreadable(x, e);
+      }
+    }
+    throw refusal(x);
+  }
+
+  @Override
   public CompletableFuture<ServiceView> watch(
       String service, String stage, long index, Duration wait, Duration timeout) {
     URI base = endpoints.current();
     String path = discoverPath(service, stage) + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
-    TransportRequest request = new TransportRequest("GET", uri(base, path), null, timeout);
+    TransportRequest request = new TransportRequest("GET", uri(base, path), null, timeout, headers);
     CompletableFuture<TransportResponse> call;
     try {
       call = transport.sendAsync(request);
@@ -138,7 +170,7 @@ final class HttpRegistryBackend implements RegistryBackend {
   /** One attempt at the current URL; transient failures throw and move to the next URL. */
   private Exchange exchange(String method, String path, @Nullable String body, Duration timeout) {
     URI base = endpoints.current();
-    TransportRequest request = new TransportRequest(method, uri(base, path), body, timeout);
+    TransportRequest request = new TransportRequest(method, uri(base, path), body, timeout, headers);
     TransportResponse response;
     try {
       response = transport.send(request);

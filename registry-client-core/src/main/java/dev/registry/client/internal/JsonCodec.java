@@ -1,15 +1,9 @@
 package dev.registry.client.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,161 +12,218 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JSON of the reference server's wire (docs/api.md), written and read with jackson-core's
- * streaming API. No jackson-databind: its ObjectMapper costs hundreds of milliseconds of class
- * loading and reflection at a cold start, for a handful of flat documents. The only class of
- * the client that touches Jackson, and loaded only at the first request.
+ * The JSON of the reference server's wire (docs/api.md), on the small {@link Json} reader and
+ * writer. No Jackson: jackson-databind's ObjectMapper costs hundreds of milliseconds of class
+ * loading and reflection at a cold start, and even jackson-core's {@code JsonFactory} some
+ * seventy classes (about 50 ms of a Lambda cold start, measured), for a handful of flat
+ * documents. Unknown fields are skipped, so the server may add fields freely.
  */
 final class JsonCodec {
-  private static final JsonFactory FACTORY = new JsonFactory();
-
   private JsonCodec() {}
 
   /** The parts of an error answer: {@code {"error": ..., "message": ...}}. */
   record Error(String error, String message) {}
 
   static String register(ServiceInstance instance, String stage, long ttlSeconds) {
-    return write(g -> {
-      g.writeStringField("service", instance.service());
-      g.writeStringField("address", instance.address().toString());
-      g.writeStringField("id", instance.id());
-      g.writeStringField("stage", stage);
-      g.writeStringField("status", instance.status().name());
-      g.writeObjectFieldStart("metadata");
-      for (Map.Entry<String, String> e : instance.metadata().entrySet()) {
-        g.writeStringField(e.getKey(), e.getValue());
-      }
-      g.writeEndObject();
-      g.writeNumberField("ttl_seconds", ttlSeconds);
-    });
+    return register(instance, stage, ttlSeconds, null);
+  }
+
+  static String register(ServiceInstance instance, String stage, long ttlSeconds,
+      @Nullable String secret) {
+    return secret(new Json.ObjectWriter()
+        .field("service", instance.service())
+        .field("address", instance.address().toString())
+        .field("id", instance.id())
+        .field("stage", stage)
+        .field("status", instance.status().name())
+        .field("metadata", instance.metadata())
+        .field("ttl_seconds", ttlSeconds), secret)
+        .toString();
   }
 
   static String instanceRef(String service, String id, String stage) {
-    return write(g -> {
-      g.writeStringField("service", service);
-      g.writeStringField("id", id);
-      g.writeStringField("stage", stage);
-    });
+    return instanceRef(service, id, stage, null);
+  }
+
+  static String instanceRef(String service, String id, String stage, @Nullable String secret) {
+    return secret(new Json.ObjectWriter()
+        .field("service", service)
+        .field("id", id)
+        .field("stage", stage), secret)
+        .toString();
   }
 
   static String status(String service, String id, String stage, Status status) {
-    return write(g -> {
-      g.writeStringField("service", service);
-      g.writeStringField("id", id);
-      g.writeStringField("stage", stage);
-      g.writeStringField("status", status.name());
-    });
+    return status(service, id, stage, status, null);
+  }
+
+  static String status(String service, String id, String stage, Status status,
+      @Nullable String secret) {
+    return secret(new Json.ObjectWriter()
+        .field("service", service)
+        .field("id", id)
+        .field("stage", stage)
+        .field("status", status.name()), secret)
+        .toString();
+  }
+
+  private static Json.ObjectWriter secret(Json.ObjectWriter w, @Nullable String secret) {
+    return secret == null ? w : w.field("instance_secret", secret);
+  }
+
+  /** The {@code id} and {@code instance_secret} of a register answer; each null when absent. */
+  record Registered(@Nullable String id, @Nullable String secret) {}
+
+  static Registered registered(String body) throws IOException {
+    Map<?, ?> answer = object(Json.parse(body), "a register answer");
+    return new Registered(answer.get("id") instanceof String id ? id : null,
+        answer.get("instance_secret") instanceof String secret ? secret : null);
   }
 
   /** Reads the {@code id} of a register answer, or null when it has none. */
   static @Nullable String registeredId(String body) throws IOException {
-    try (JsonParser p = FACTORY.createParser(body)) {
-      expectObject(p);
-      String id = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("id".equals(name) && value == JsonToken.VALUE_STRING) {
-          id = p.getText();
-        } else {
-          p.skipChildren();
-        }
-      }
-      return id;
-    }
+    Map<?, ?> answer = object(Json.parse(body), "a register answer");
+    return answer.get("id") instanceof String id ? id : null;
   }
 
   /** Reads an error answer leniently: any body that is not one gives empty fields. */
   static Error error(String body) {
-    String error = "";
-    String message = "";
-    try (JsonParser p = FACTORY.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return new Error("", body);
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("error".equals(name) && value == JsonToken.VALUE_STRING) {
-          error = p.getText();
-        } else if ("message".equals(name) && value == JsonToken.VALUE_STRING) {
-          message = p.getText();
-        } else {
-          p.skipChildren();
-        }
-      }
+    Object parsed;
+    try {
+      parsed = Json.parse(body);
     } catch (IOException e) {
       return new Error("", body);
     }
-    return new Error(error, message);
+    if (!(parsed instanceof Map<?, ?> answer)) {
+      return new Error("", body);
+    }
+    return new Error(answer.get("error") instanceof String e ? e : "",
+        answer.get("message") instanceof String m ? m : "");
   }
 
   /**
    * Reads a discover answer (a 200, or a 404 for an unknown service, which lists no
-   * instance). Unknown fields are skipped.
+   * instance). Unknown fields are skipped. Strict about the rest: a body that is not one whole
+   * JSON object, whose {@code instances} holds anything but instance objects, whose
+   * {@code index} is not an integer, or whose {@code service} is another service, is
+   * unreadable, so a cut, garbled or misdirected answer never becomes a view.
    */
   static ServiceView view(String body, String service, String stage) throws IOException {
-    try (JsonParser p = FACTORY.createParser(body)) {
-      expectObject(p);
-      long index = 0;
-      String theStage = stage;
-      List<ServiceInstance> instances = new ArrayList<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("index".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
-          index = p.getLongValue();
-        } else if ("stage".equals(name) && value == JsonToken.VALUE_STRING) {
-          theStage = p.getText();
-        } else if ("instances".equals(name) && value == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.START_OBJECT) {
-            instances.add(instance(p, service, stage));
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-      return new ServiceView(service, theStage, index, instances, false);
+    try {
+      return view(object(Json.parse(body), "a view of " + service), service, stage);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("unreadable view of " + service + ": " + e.getMessage(), e);
     }
   }
 
-  private static ServiceInstance instance(JsonParser p, String service, String stage)
-      throws IOException {
-    String id = null;
-    String address = null;
-    String theStage = stage;
-    Status status = Status.UP;
-    Map<String, String> metadata = new LinkedHashMap<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      if (value == JsonToken.VALUE_STRING && "id".equals(name)) {
-        id = p.getText();
-      } else if (value == JsonToken.VALUE_STRING && "address".equals(name)) {
-        address = p.getText();
-      } else if (value == JsonToken.VALUE_STRING && "stage".equals(name)) {
-        theStage = p.getText();
-      } else if (value == JsonToken.VALUE_STRING && "status".equals(name)) {
-        status = parseStatus(p.getText());
-      } else if (value == JsonToken.START_OBJECT && "metadata".equals(name)) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String key = p.currentName();
-          if (p.nextToken() == JsonToken.VALUE_STRING) {
-            metadata.put(key, p.getText());
-          } else {
-            p.skipChildren();
-          }
+  /**
+   * Reads a catalog answer ({@code GET /catalog}): every service of the stage with its view,
+   * in the registry's order. Unknown fields are skipped.
+   */
+  static Map<String, ServiceView> catalog(String body, String stage) throws IOException {
+    try {
+      Map<?, ?> catalog = object(Json.parse(body), "a catalog");
+      Map<String, ServiceView> views = new LinkedHashMap<>();
+      if (catalog.get("services") instanceof Map<?, ?> services) {
+        for (Map.Entry<?, ?> e : services.entrySet()) {
+          String service = (String) e.getKey();
+          views.put(service, view(object(e.getValue(), "service " + service + " of the catalog"),
+              service, stage));
         }
-      } else {
-        p.skipChildren();
       }
+      return views;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IOException("unreadable catalog of stage " + stage + ": " + e.getMessage(), e);
     }
-    if (id == null || address == null) {
+  }
+
+  /** The fields of a view object. */
+  private static ServiceView view(Map<?, ?> fields, String service, String stage)
+      throws IOException {
+    Object index = fields.get("index");
+    if (index != null && !(index instanceof Long)) {
+      throw new IOException("index of " + service + " is not an integer: " + index);
+    }
+    if (fields.get("service") instanceof String named && !named.equals(service)) {
+      throw new IOException("asked for " + service + ", answered " + named);
+    }
+    String theStage = fields.get("stage") instanceof String s ? s : stage;
+    List<ServiceInstance> instances = new ArrayList<>();
+    Object listed = fields.get("instances");
+    if (listed instanceof List<?> list) {
+      for (Object item : list) {
+        if (!(item instanceof Map<?, ?> instance)) {
+          throw new IOException("instances of " + service + " hold a " + item);
+        }
+        instances.add(instance(instance, service, stage));
+      }
+    } else if (listed != null) {
+      throw new IOException("instances of " + service + " is a " + listed);
+    }
+    return new ServiceView(service, theStage, index == null ? 0 : (Long) index, instances, false);
+  }
+
+  /** One view in the wire's discover shape, on one line, for the snapshot file. */
+  static String viewLine(ServiceView view) {
+    StringBuilder instances = new StringBuilder("[");
+    for (ServiceInstance i : view.instances()) {
+      if (instances.length() > 1) {
+        instances.append(',');
+      }
+      instances.append(new Json.ObjectWriter()
+          .field("id", i.id())
+          .field("address", i.address().toString())
+          .field("stage", i.stage() != null ? i.stage() : view.stage())
+          .field("status", i.status().name())
+          .field("metadata", i.metadata()));
+    }
+    return new Json.ObjectWriter()
+        .field("service", view.service())
+        .field("stage", view.stage())
+        .field("index", view.index())
+        .rawField("instances", instances.append(']').toString())
+        .toString();
+  }
+
+  /** Reads a line that {@link #viewLine(ServiceView)} wrote. */
+  static ServiceView viewLine(String line) throws IOException {
+    Map<?, ?> fields = object(Json.parse(line), "a saved view");
+    if (!(fields.get("service") instanceof String service)
+        || !(fields.get("stage") instanceof String stage)) {
+      throw new IOException("a saved view without service or stage");
+    }
+    try {
+      return view(fields, service, stage);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IOException("unreadable saved view of " + service + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ServiceInstance instance(Map<?, ?> fields, String service, String stage)
+      throws IOException {
+    Object id = fields.get("id");
+    Object address = fields.get("address");
+    if (!(id instanceof String theId) || !(address instanceof String theAddress)) {
       throw new IOException("instance of " + service + " without id or address");
     }
-    return new ServiceInstance(service, id, URI.create(address), theStage, status, metadata);
+    String theStage = fields.get("stage") instanceof String s ? s : stage;
+    Status status = fields.get("status") instanceof String s ? parseStatus(s) : Status.UP;
+    Map<String, String> metadata = new LinkedHashMap<>();
+    if (fields.get("metadata") instanceof Map<?, ?> entries) {
+      for (Map.Entry<?, ?> e : entries.entrySet()) {
+        if (e.getValue() instanceof String value) {
+          metadata.put((String) e.getKey(), value);
+        }
+      }
+    }
+    return new ServiceInstance(service, theId, URI.create(theAddress), theStage, status, metadata);
+  }
+
+  private static Map<?, ?> object(@Nullable Object parsed, String what) throws IOException {
+    if (!(parsed instanceof Map<?, ?> map)) {
+      throw new IOException(what + " is not a JSON object");
+    }
+    return map;
   }
 
   private static Status parseStatus(String text) {
@@ -183,27 +234,5 @@ final class JsonCodec {
     }
     // A status this client does not know is not UP: never chosen.
     return Status.DOWN;
-  }
-
-  private static void expectObject(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      throw new IOException("expected a JSON object");
-    }
-  }
-
-  private interface Fields {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  private static String write(Fields fields) {
-    StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      fields.write(g);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not fail
-    }
-    return out.toString();
   }
 }

@@ -1,5 +1,7 @@
 package dev.registry.client.internal;
 
+import static dev.registry.client.internal.Logs.log;
+
 import dev.registry.client.Registration;
 import dev.registry.client.RegistryException;
 import dev.registry.client.ServiceInstance;
@@ -10,9 +12,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One registered instance and its lease: heartbeats renew it, a heartbeat (or status update)
@@ -20,18 +21,27 @@ import org.slf4j.LoggerFactory;
  * deregistration never races a heartbeat that would re-register.
  */
 final class Lease implements Registration {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
+
+  /** No deadline: the retry policy and the request timeout bound the calls. */
+  private static final long NO_DEADLINE = Long.MIN_VALUE;
 
   private final RealRegistryClient client;
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile ServiceInstance instance;
+  /** The registry's secret of the instance, presented on every call; null when it gave none. */
+  private volatile @Nullable String secret;
   private volatile long renewedAtMillis;
   private volatile @Nullable ScheduledFuture<?> heartbeats;
 
   Lease(RealRegistryClient client, ServiceInstance instance, long nowMillis) {
+    this(client, instance, null, nowMillis);
+  }
+
+  Lease(RealRegistryClient client, ServiceInstance instance, @Nullable String secret, long nowMillis) {
     this.client = client;
     this.instance = instance;
+    this.secret = secret;
     this.renewedAtMillis = nowMillis;
   }
 
@@ -52,6 +62,19 @@ final class Lease implements Registration {
 
   /** One heartbeat. Never throws: a scheduled task that throws is never run again. */
   void renew() {
+    renew(NO_DEADLINE);
+  }
+
+  /**
+   * One heartbeat (and a re-registration if the registry forgot the instance) within
+   * {@code deadlineNanos} ({@link System#nanoTime()}): each call bounded by what remains, no
+   * retry past it. Never throws.
+   */
+  void renewBefore(long deadlineNanos) {
+    renew(deadlineNanos);
+  }
+
+  private void renew(long deadlineNanos) {
     if (closed.get()) {
       return;
     }
@@ -61,39 +84,52 @@ final class Lease implements Registration {
         return;
       }
       ServiceInstance current = instance;
-      boolean known = client.retrying.call(
-          () -> client.backend().renew(current, client.config.requestTimeout()));
+      String currentSecret = secret;
+      boolean known = call(deadlineNanos,
+          timeout -> client.backend().renew(current, currentSecret, timeout));
       client.events.registryReachable();
       if (known) {
         renewedAtMillis = client.clock.millis();
         client.counters.heartbeatsSent.increment();
         client.events.fire(l -> l.heartbeatSent(current));
       } else {
-        reRegister();
+        reRegister(deadlineNanos);
       }
     } catch (RegistryException e) {
       client.counters.heartbeatsFailed.increment();
       client.events.registryFailed(e);
       ServiceInstance current = instance;
       client.events.fire(l -> l.heartbeatFailed(current, e));
-      log.debug("Heartbeat of {} failed", current.id(), e);
+      log().debug("Heartbeat of {} failed", current.id(), e);
     } catch (RuntimeException e) {
       client.counters.heartbeatsFailed.increment();
-      log.error("Heartbeat of {} failed unexpectedly", instance.id(), e);
+      log().error("Heartbeat of {} failed unexpectedly", instance.id(), e);
     } finally {
       lock.unlock();
     }
   }
 
+  /** A call with the retry policy, bounded by the deadline unless there is none. */
+  private <T> T call(long deadlineNanos, Function<Duration, T> call) {
+    if (deadlineNanos == NO_DEADLINE) {
+      return client.retrying.call(() -> call.apply(client.config.requestTimeout()));
+    }
+    return client.retrying.callBefore(deadlineNanos,
+        () -> call.apply(client.boundedTimeout(deadlineNanos - System.nanoTime())));
+  }
+
   /** The registry forgot the instance (restart, expiry): register it again, now. */
-  private void reRegister() {
+  private void reRegister(long deadlineNanos) {
     ServiceInstance current = instance;
-    ServiceInstance registered = client.retrying.call(() -> client.backend().register(
-        current, client.config.leaseTtlSeconds(), client.config.requestTimeout()));
+    String currentSecret = secret;
+    RegistryBackend.Registered answer = call(deadlineNanos, timeout -> client.backend().register(
+        current, currentSecret, client.config.leaseTtlSeconds(), timeout));
+    ServiceInstance registered = answer.instance();
     instance = registered;
+    secret = answer.secret();
     renewedAtMillis = client.clock.millis();
     client.counters.reRegistrations.increment();
-    log.info("Registry had forgotten {} {}; registered it again",
+    log().info("Registry had forgotten {} {}; registered it again",
         registered.service(), registered.id());
     client.events.fire(l -> l.reRegistered(registered));
   }
@@ -107,10 +143,11 @@ final class Lease implements Registration {
     lock.lock();
     try {
       ServiceInstance updated = instance.withStatus(status);
+      String currentSecret = secret;
       boolean known;
       try {
         known = client.retrying.call(
-            () -> client.backend().status(updated, status, client.config.requestTimeout()));
+            () -> client.backend().status(updated, currentSecret, status, client.config.requestTimeout()));
       } catch (RegistryException e) {
         client.events.registryFailed(e);
         throw e;
@@ -118,7 +155,7 @@ final class Lease implements Registration {
       client.events.registryReachable();
       instance = updated;
       if (!known) {
-        reRegister();
+        reRegister(NO_DEADLINE);
       }
     } finally {
       lock.unlock();
@@ -153,10 +190,11 @@ final class Lease implements Registration {
       locked = lock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
       current = instance;
       ServiceInstance target = current;
-      client.retrying.callBefore(deadlineNanos, () -> client.backend().deregister(target,
+      String currentSecret = secret;
+      client.retrying.callBefore(deadlineNanos, () -> client.backend().deregister(target, currentSecret,
           Retrying.min(client.config.requestTimeout(),
               Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime())))));
-      log.debug("Deregistered {} {}", current.service(), current.id());
+      log().debug("Deregistered {} {}", current.service(), current.id());
       client.events.fire(l -> l.deregistered(target, true));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -171,7 +209,7 @@ final class Lease implements Registration {
   }
 
   private void deregisterFailed(ServiceInstance current, Exception e) {
-    log.warn("Could not deregister {} {} (its lease will end by itself): {}",
+    log().warn("Could not deregister {} {} (its lease will end by itself): {}",
         current.service(), current.id(), e.toString());
     client.events.fire(l -> l.deregistered(current, false));
   }

@@ -1,5 +1,6 @@
 package dev.registry.client.internal;
 
+import static dev.registry.client.internal.Logs.log;
 import static java.util.Objects.requireNonNull;
 
 import dev.registry.client.ClientStats;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +31,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client. Nothing happens in the constructor; the transport (and with it OkHttp and
@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
  * lookup.
  */
 public final class RealRegistryClient implements RegistryClient {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
   private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
   /** A long-poll answered this fast with the same index means the server does not hold. */
   private static final long MIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -53,6 +52,7 @@ public final class RealRegistryClient implements RegistryClient {
   private final ServiceCache cache;
   private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
+  private final @Nullable SnapshotFile snapshotFile;
 
   private volatile @Nullable RegistryBackend backend;
   private @Nullable OkHttpTransport ownedTransport;
@@ -73,7 +73,8 @@ public final class RealRegistryClient implements RegistryClient {
     this.events = new Events(config.eventListener());
     this.retrying = new Retrying(config.retryPolicy());
     this.endpoints = new Endpoints(config.registryUrls());
-    this.cache = new ServiceCache(config.idleTimeout(), clock, events);
+    this.cache = new ServiceCache(config.idleTimeout(), clock, events, !config.backgroundRefresh());
+    this.snapshotFile = config.snapshotFile() == null ? null : new SnapshotFile(config.snapshotFile());
   }
 
   // ---- lazily created resources
@@ -88,10 +89,11 @@ public final class RealRegistryClient implements RegistryClient {
         HttpTransport transport = config.transport();
         if (transport == null) {
           ownedTransport = new OkHttpTransport(
-              (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id);
+              (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id,
+              config.trustedCertificates());
           transport = ownedTransport;
         }
-        backend = new HttpRegistryBackend(endpoints, transport, counters);
+        backend = new HttpRegistryBackend(endpoints, transport, counters, config.token());
       }
       return backend;
     }
@@ -147,23 +149,9 @@ public final class RealRegistryClient implements RegistryClient {
 
   @Override
   public Registration register(ServiceInstance instance) {
-    requireNonNull(instance, "instance");
-    ensureOpen();
-    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
-    RegistryBackend b = backend();
-    ServiceInstance registered;
-    try {
-      registered = retrying.call(
-          () -> b.register(resolved, config.leaseTtlSeconds(), config.requestTimeout()));
-    } catch (RegistryException e) {
-      events.registryFailed(e);
-      throw e;
-    }
-    events.registryReachable();
-    Lease lease = new Lease(this, registered, clock.millis());
-    leases.add(lease);
-    events.fire(l -> l.registered(registered));
-    log.debug("Registered {} {} at {}", registered.service(), registered.id(), registered.address());
+    Lease lease = newLease(instance);
+    ServiceInstance registered = lease.instance();
+    log().debug("Registered {} {} at {}", registered.service(), registered.id(), registered.address());
     installShutdownHook();
     if (config.backgroundRefresh()) {
       try {
@@ -180,8 +168,64 @@ public final class RealRegistryClient implements RegistryClient {
     return lease;
   }
 
+  /** Registers (with retries) and holds the lease; heartbeats are the caller's business. */
+  private Lease newLease(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ensureOpen();
+    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
+    RegistryBackend b = backend();
+    RegistryBackend.Registered answer;
+    try {
+      answer = retrying.call(
+          () -> b.register(resolved, null, config.leaseTtlSeconds(), config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    ServiceInstance registered = answer.instance();
+    Lease lease = new Lease(this, registered, answer.secret(), clock.millis());
+    leases.add(lease);
+    events.fire(l -> l.registered(registered));
+    return lease;
+  }
+
   void forget(Lease lease) {
     leases.remove(lease);
+  }
+
+  @Override
+  public Registration registerOnce(ServiceInstance instance) {
+    Lease lease = newLease(instance);
+    if (closed) {
+      lease.close();
+      throw new IllegalStateException("RegistryClient is closed");
+    }
+    return lease;
+  }
+
+  @Override
+  public boolean deregister(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ensureOpen();
+    ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
+    for (Lease lease : leases) {
+      ServiceInstance held = lease.instance();
+      if (held.service().equals(resolved.service()) && held.id().equals(resolved.id())
+          && resolved.stage().equals(held.stage()) && lease.stop()) {
+        forget(lease);
+      }
+    }
+    boolean known;
+    try {
+      known = retrying.call(() -> backend().deregister(resolved, config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    events.fire(l -> l.deregistered(resolved, true));
+    return known;
   }
 
   // ---- lookups
@@ -199,7 +243,42 @@ public final class RealRegistryClient implements RegistryClient {
     if (up.isEmpty()) {
       throw new NoInstanceAvailableException(service, stage);
     }
+    if (holder.ejections == 0) {
+      return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+    }
+    // Some instance was ejected: skip ejected picks (at most half are, so one of a round is not).
+    long now = clock.millis();
+    for (int i = 0; i < up.size(); i++) {
+      ServiceInstance pick = config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+      if (!holder.ejected(pick.id(), now)) {
+        return pick;
+      }
+    }
     return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+  }
+
+  @Override
+  public void reportFailure(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ServiceHolder holder = cache.get(instance.service(), stageOf(instance));
+    if (holder != null && holder.reportFailure(instance.id(), clock.millis(), config.ejectAfter(),
+        config.ejectionTime().toMillis())) {
+      log().debug("Ejected {} {} for {}", instance.service(), instance.id(), config.ejectionTime());
+    }
+  }
+
+  @Override
+  public void reportSuccess(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ServiceHolder holder = cache.get(instance.service(), stageOf(instance));
+    if (holder != null) {
+      holder.reportSuccess(instance.id());
+    }
+  }
+
+  private String stageOf(ServiceInstance instance) {
+    String stage = instance.stage();
+    return stage != null ? stage : config.stage();
   }
 
   @Override
@@ -215,6 +294,50 @@ public final class RealRegistryClient implements RegistryClient {
   @Override
   public ServiceView view(String service, String stage) {
     return lookup(service, stage).snapshot().view();
+  }
+
+  @Override
+  public List<String> services(String stage) {
+    ensureOpen();
+    Checks.name("stage", stage);
+    Map<String, ServiceView> views;
+    try {
+      views = retrying.call(() -> backend().catalog(stage, config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    List<String> names = new ArrayList<>(views.keySet());
+    names.sort(null);
+    return List.copyOf(names);
+  }
+
+  @Override
+  public int warmUp(String stage) {
+    ensureOpen();
+    Checks.name("stage", stage);
+    Map<String, ServiceView> views;
+    try {
+      views = retrying.call(() -> backend().catalog(stage, config.requestTimeout()));
+    } catch (RegistryException e) {
+      events.registryFailed(e);
+      throw e;
+    }
+    events.registryReachable();
+    long now = clock.millis();
+    for (Map.Entry<String, ServiceView> e : views.entrySet()) {
+      ServiceHolder holder = cache.getOrCreate(e.getKey(), stage);
+      holder.refreshLock.lock();
+      try {
+        holder.apply(e.getValue(), now);
+      } finally {
+        holder.refreshLock.unlock();
+      }
+      counters.refreshes.increment();
+      startWatching(holder);
+    }
+    return views.size();
   }
 
   /** Returns a loaded holder. The fast path reads the cache and nothing else. */
@@ -252,11 +375,22 @@ public final class RealRegistryClient implements RegistryClient {
               holder.service, holder.stage, config.requestTimeout()));
         } catch (RegistryException e) {
           events.registryFailed(e);
-          throw e;
+          ServiceView saved = snapshotFile == null ? null : snapshotFile.find(holder.service, holder.stage);
+          if (saved == null) {
+            throw e;
+          }
+          // Cold start while the registry is down: the last good view from disk, marked stale.
+          // Index 0, so that the watch's first answer from the registry replaces it at once.
+          log().info("Registry unreachable; serving {} from the snapshot {}", holder, snapshotFile);
+          view = null;
+          holder.apply(new ServiceView(saved.service(), saved.stage(), 0, saved.instances(), true),
+              clock.millis());
         }
-        events.registryReachable();
-        counters.refreshes.increment();
-        holder.apply(view, clock.millis());
+        if (view != null) {
+          events.registryReachable();
+          counters.refreshes.increment();
+          applied(holder, view);
+        }
       } else {
         counters.cacheHits.increment();
       }
@@ -264,6 +398,20 @@ public final class RealRegistryClient implements RegistryClient {
       holder.refreshLock.unlock();
     }
     startWatching(holder);
+  }
+
+  /** Takes a view the registry answered; a change is written to the snapshot file, if any. */
+  private void applied(ServiceHolder holder, ServiceView view) {
+    if (holder.apply(view, clock.millis()) && snapshotFile != null) {
+      List<ServiceView> views = new ArrayList<>();
+      for (ServiceHolder h : cache.holders()) {
+        ServiceHolder.Snapshot s = h.snapshot();
+        if (s != null) {
+          views.add(s.view().withStale(false));
+        }
+      }
+      snapshotFile.save(views, clock.millis());
+    }
   }
 
   /** Without background refresh: one bounded attempt; on failure the stale view serves. */
@@ -282,11 +430,15 @@ public final class RealRegistryClient implements RegistryClient {
   }
 
   private void refreshOnce(ServiceHolder holder) {
+    refreshOnce(holder, config.requestTimeout());
+  }
+
+  private void refreshOnce(ServiceHolder holder, Duration timeout) {
     try {
-      ServiceView view = backend().discover(holder.service, holder.stage, config.requestTimeout());
+      ServiceView view = backend().discover(holder.service, holder.stage, timeout);
       events.registryReachable();
       counters.refreshes.increment();
-      holder.apply(view, clock.millis());
+      applied(holder, view);
     } catch (RegistryException e) {
       events.registryFailed(e);
       holder.markStale(clock.millis());
@@ -310,7 +462,7 @@ public final class RealRegistryClient implements RegistryClient {
     try {
       load(holder);
     } catch (RegistryException e) {
-      log.debug("Watch of {} waits for the registry: {}", holder, e.toString());
+      log().debug("Watch of {} waits for the registry: {}", holder, e.toString());
       startWatching(holder);
     }
     holder.subscribe(listener);
@@ -372,7 +524,7 @@ public final class RealRegistryClient implements RegistryClient {
       holder.pollFailures = 0;
       events.registryReachable();
       counters.refreshes.increment();
-      holder.apply(view, clock.millis());
+      applied(holder, view);
       if (view.index() == index && System.nanoTime() - started < MIN_POLL_NANOS) {
         schedule(holder, () -> pollOnce(holder), 1000);
       } else {
@@ -388,7 +540,7 @@ public final class RealRegistryClient implements RegistryClient {
           : new RegistryUnavailableException("long-poll of " + holder + " failed: " + cause, 0, cause);
       events.registryFailed(e);
       holder.markStale(clock.millis());
-      log.debug("Long-poll of {} failed", holder, e);
+      log().debug("Long-poll of {} failed", holder, e);
     }
     int attempt = ++holder.pollFailures;
     schedule(holder, () -> pollOnce(holder), retrying.backoffMillis(attempt));
@@ -403,11 +555,11 @@ public final class RealRegistryClient implements RegistryClient {
         try {
           step.run();
         } catch (RuntimeException e) {
-          log.warn("Watch of {} failed unexpectedly", holder, e);
+          log().warn("Watch of {} failed unexpectedly", holder, e);
         }
       }, delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException | IllegalStateException e) {
-      log.debug("Watch of {} stopped: client closing", holder);
+      log().debug("Watch of {} stopped: client closing", holder);
     }
   }
 
@@ -434,7 +586,7 @@ public final class RealRegistryClient implements RegistryClient {
         }
       }
     } catch (RuntimeException e) {
-      log.warn("Periodic refresh failed unexpectedly", e);
+      log().warn("Periodic refresh failed unexpectedly", e);
     }
   }
 
@@ -463,6 +615,46 @@ public final class RealRegistryClient implements RegistryClient {
         }
       }
     }
+  }
+
+  @Override
+  public void runDueWork(Duration budget) {
+    Checks.positive("budget", budget);
+    ensureOpen();
+    long deadline = System.nanoTime() + budget.toNanos();
+    long now = clock.millis();
+    for (Lease lease : leases) {
+      if (deadline - System.nanoTime() <= 0) {
+        return;
+      }
+      if (lease.due(now)) {
+        lease.renewBefore(deadline);
+      }
+    }
+    cache.cleanUp();
+    for (ServiceHolder holder : cache.holders()) {
+      if (!holder.listeners.isEmpty()) {
+        cache.touch(holder);
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return;
+      }
+      if (now - holder.checkedAtMillis >= config.refreshInterval().toMillis()
+          && holder.refreshLock.tryLock()) {
+        try {
+          refreshOnce(holder, boundedTimeout(remaining));
+        } finally {
+          holder.refreshLock.unlock();
+        }
+      }
+    }
+  }
+
+  /** The request timeout, or less when less than it remains; at least a millisecond. */
+  Duration boundedTimeout(long remainingNanos) {
+    return Retrying.min(config.requestTimeout(),
+        Duration.ofNanos(Math.max(1_000_000, remainingNanos)));
   }
 
   // ---- the rest

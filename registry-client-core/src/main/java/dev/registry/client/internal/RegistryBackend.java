@@ -5,7 +5,9 @@ import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registry, in the client's domain terms. The reference server's HTTP wire is one
@@ -20,23 +22,64 @@ import java.util.concurrent.CompletableFuture;
 interface RegistryBackend {
 
   /**
-   * Registers (or re-registers, renewing the lease) an instance whose stage is set.
-   *
-   * @return the instance as registered (the registry may have given the id)
+   * A registration as the registry took it: the instance (the registry may have given the id)
+   * and the secret that later calls about it present, null when the registry gave none.
    */
-  ServiceInstance register(ServiceInstance instance, long ttlSeconds, Duration timeout);
+  record Registered(ServiceInstance instance, @Nullable String secret) {
+    @Override
+    public String toString() {
+      return "Registered[" + instance + "]"; // never the secret
+    }
+  }
 
-  /** Renews the lease; {@code false} when the registry does not know the instance. */
-  boolean renew(ServiceInstance instance, Duration timeout);
+  /**
+   * Registers (or re-registers, renewing the lease) an instance whose stage is set, presenting
+   * {@code secret} (null for none: the first registration).
+   */
+  Registered register(ServiceInstance instance, @Nullable String secret, long ttlSeconds, Duration timeout);
+
+  /** Registers without a secret. @return the instance as registered */
+  default ServiceInstance register(ServiceInstance instance, long ttlSeconds, Duration timeout) {
+    return register(instance, null, ttlSeconds, timeout).instance();
+  }
+
+  /**
+   * Renews the lease; {@code false} when the registry does not know the instance, or no longer
+   * takes {@code secret} for it (someone registered its address since): register again.
+   */
+  boolean renew(ServiceInstance instance, @Nullable String secret, Duration timeout);
 
   /** Removes the instance; {@code false} when the registry did not know it. */
-  boolean deregister(ServiceInstance instance, Duration timeout);
+  boolean deregister(ServiceInstance instance, @Nullable String secret, Duration timeout);
 
-  /** Changes the instance's status; {@code false} when the registry does not know it. */
-  boolean status(ServiceInstance instance, Status status, Duration timeout);
+  /** Changes the instance's status; {@code false} as for {@link #renew}. */
+  boolean status(ServiceInstance instance, @Nullable String secret, Status status, Duration timeout);
+
+  /** {@link #renew(ServiceInstance, String, Duration)} without a secret. */
+  default boolean renew(ServiceInstance instance, Duration timeout) {
+    return renew(instance, null, timeout);
+  }
+
+  /** {@link #deregister(ServiceInstance, String, Duration)} without a secret. */
+  default boolean deregister(ServiceInstance instance, Duration timeout) {
+    return deregister(instance, null, timeout);
+  }
+
+  /** {@link #status(ServiceInstance, String, Status, Duration)} without a secret. */
+  default boolean status(ServiceInstance instance, Status status, Duration timeout) {
+    return status(instance, null, status, timeout);
+  }
 
   /** Returns the current view; an unknown service is an empty view. */
   ServiceView discover(String service, String stage, Duration timeout);
+
+  /**
+   * Returns every service of {@code stage} with its view, in one call (the catalog route).
+   * The default throws {@link UnsupportedOperationException}: a backend without a catalog.
+   */
+  default Map<String, ServiceView> catalog(String stage, Duration timeout) {
+    throw new UnsupportedOperationException("no catalog: " + this);
+  }
 
   /**
    * Returns the view once its index differs from {@code index}, or when {@code wait} ends

@@ -1,5 +1,7 @@
 package dev.registry.client.internal;
 
+import static dev.registry.client.internal.Logs.log;
+
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceListener;
 import dev.registry.client.ServiceView;
@@ -12,8 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The cache entry of one service in one stage: an immutable {@link Snapshot} swapped as a
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * volatile field and increments one atomic: no lock, no allocation.
  */
 final class ServiceHolder {
-  private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
 
   /** A view and its UP instances, computed once per change. */
   record Snapshot(ServiceView view, List<ServiceInstance> up) {}
@@ -36,8 +35,20 @@ final class ServiceHolder {
   private final Events events;
 
   private volatile @Nullable Snapshot snapshot;
+  /** Reported failures by instance id; guarded by itself for changes, read without a lock. */
+  final java.util.concurrent.ConcurrentHashMap<String, Health> health = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Instances with an ejection set (maybe ended); 0 keeps {@code choose} on its fast path. */
+  volatile int ejections;
+
+  /** Reported calls to one instance. */
+  static final class Health {
+    int consecutiveFailures;
+    volatile long ejectedUntil;
+  }
   /** When the registry was last asked about this view (answered or not), clock millis. */
   volatile long checkedAtMillis;
+  /** Inline mode only: when the entry was last read, clock millis (idle eviction). */
+  volatile long accessedAtMillis;
   volatile @Nullable Future<?> inFlight;
   volatile boolean closed;
   /** Looked up since the last clean-up; set by lookups, cleared by {@link ServiceCache#cleanUp()}. */
@@ -55,12 +66,77 @@ final class ServiceHolder {
     return snapshot;
   }
 
-  /** Takes a view the registry answered; tells listeners when it differs. */
-  synchronized void apply(ServiceView next, long nowMillis) {
+  /** Whether the instance with {@code id} is ejected at {@code now}. No allocation. */
+  boolean ejected(String id, long now) {
+    Health h = health.get(id);
+    return h != null && h.ejectedUntil > now;
+  }
+
+  /**
+   * A failed call to instance {@code id}: after {@code ejectAfter} in a row it is ejected until
+   * {@code now + ejectionMillis}, unless that would eject more than half of the UP instances.
+   *
+   * @return whether this report ejected it
+   */
+  boolean reportFailure(String id, long now, int ejectAfter, long ejectionMillis) {
+    synchronized (health) {
+      Health h = health.computeIfAbsent(id, k -> new Health());
+      if (h.ejectedUntil > now) {
+        return false;
+      }
+      if (++h.consecutiveFailures < ejectAfter) {
+        return false;
+      }
+      Snapshot s = snapshot;
+      int up = s == null ? 0 : s.up().size();
+      int ejectedUp = 0;
+      boolean isUp = false;
+      if (s != null) {
+        for (ServiceInstance i : s.up()) {
+          isUp |= i.id().equals(id);
+          if (ejected(i.id(), now)) {
+            ejectedUp++;
+          }
+        }
+      }
+      if (!isUp || ejectedUp + 1 > up / 2) {
+        return false;
+      }
+      h.consecutiveFailures = 0;
+      h.ejectedUntil = now + ejectionMillis;
+      ejections = countEjections();
+      return true;
+    }
+  }
+
+  /** A call to instance {@code id} worked: its failures and any ejection end. */
+  void reportSuccess(String id) {
+    if (health.isEmpty()) {
+      return;
+    }
+    synchronized (health) {
+      if (health.remove(id) != null) {
+        ejections = countEjections();
+      }
+    }
+  }
+
+  private int countEjections() {
+    int n = 0;
+    for (Health h : health.values()) {
+      if (h.ejectedUntil != 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Takes a view the registry answered; tells listeners when it differs. @return whether it did */
+  synchronized boolean apply(ServiceView next, long nowMillis) {
     checkedAtMillis = nowMillis;
     Snapshot old = snapshot;
     if (old != null && old.view().equals(next)) {
-      return;
+      return false;
     }
     List<ServiceInstance> up = new ArrayList<>(next.instances().size());
     for (ServiceInstance instance : next.instances()) {
@@ -71,6 +147,7 @@ final class ServiceHolder {
     List<ServiceInstance> upList = old != null && old.up().equals(up) ? old.up() : List.copyOf(up);
     snapshot = new Snapshot(next, upList);
     changed(next);
+    return true;
   }
 
   /** The registry could not be asked: keep the view, marked stale. */
@@ -104,7 +181,7 @@ final class ServiceHolder {
     try {
       listener.onChange(view);
     } catch (RuntimeException e) {
-      log.warn("ServiceListener {} threw; ignored", listener, e);
+      log().warn("ServiceListener {} threw; ignored", listener, e);
     }
   }
 

@@ -20,6 +20,21 @@ import java.util.concurrent.ExecutionException;
 public interface HttpTransport {
 
   /**
+   * Returns a light transport on the JDK's {@link java.net.HttpURLConnection}: it loads
+   * nothing beyond {@code java.base} and sets up no TLS for an {@code http://} registry, so it
+   * suits a cold start (AWS Lambda) where the client works inline and sends a few short
+   * requests. Each call is bounded by its request's timeout (the connect, then each read by
+   * what remains). {@link #sendAsync} runs on a new daemon thread per call, which suits the
+   * inline mode (no long-polls) but not many watches: keep the default OkHttp transport for
+   * long-running services. Stateless; there is nothing to close.
+   *
+   * @return a new transport
+   */
+  static HttpTransport urlConnection() {
+    return new dev.registry.client.internal.UrlConnectionTransport();
+  }
+
+  /**
    * Sends a request without blocking. The client uses it for long-polls, which stay open up
    * to the long-poll wait.
    *

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,8 +17,11 @@ import org.jspecify.annotations.Nullable;
  * @param timeout the bound of the whole call (connect, write, wait, read); a transport fails
  *     the call with an {@link java.io.IOException} (for {@code sendAsync}, completes the future
  *     exceptionally) when it is exceeded
+ * @param headers headers a transport must send with the request, as they are (for example
+ *     {@code Authorization} when the client has a token); immutable, usually empty
  */
-public record TransportRequest(String method, URI uri, @Nullable String body, Duration timeout) {
+public record TransportRequest(
+    String method, URI uri, @Nullable String body, Duration timeout, Map<String, String> headers) {
 
   /**
    * Checks the components.
@@ -26,6 +30,7 @@ public record TransportRequest(String method, URI uri, @Nullable String body, Du
    * @param uri the full URI
    * @param body the JSON body, or null
    * @param timeout the bound of the whole call, positive
+   * @param headers the headers to send; copied
    */
   public TransportRequest {
     requireNonNull(method, "method");
@@ -34,5 +39,24 @@ public record TransportRequest(String method, URI uri, @Nullable String body, Du
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0: " + timeout);
     }
+    headers = Map.copyOf(requireNonNull(headers, "headers"));
+  }
+
+  /**
+   * A request without extra headers.
+   *
+   * @param method {@code GET} or {@code POST}
+   * @param uri the full URI
+   * @param body the JSON body, or null
+   * @param timeout the bound of the whole call, positive
+   */
+  public TransportRequest(String method, URI uri, @Nullable String body, Duration timeout) {
+    this(method, uri, body, timeout, Map.of());
+  }
+
+  /** Never shows header values: they may carry a token. */
+  @Override
+  public String toString() {
+    return "TransportRequest[" + method + " " + uri + ", headers=" + headers.keySet() + "]";
   }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ServiceCacheTest {
   private final CountingClock clock = new CountingClock();
   private final ServiceCache cache =
-      new ServiceCache(Duration.ofMinutes(10), clock, new Events(EventListener.NONE));
+      new ServiceCache(Duration.ofMinutes(10), clock, new Events(EventListener.NONE), false);
 
   @Test
   void cachedLookupsReadTheClockOnlyOnceBetweenCleanUps() {

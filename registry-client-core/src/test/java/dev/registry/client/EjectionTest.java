@@ -1,0 +1,157 @@
+package dev.registry.client;
+
+import static dev.registry.client.FakeRegistry.view;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Client-side ejection: reported failures take an instance out of choose() for a while, never more than half. */
+class EjectionTest {
+  @StartStop final MockWebServer server = new MockWebServer();
+  final FakeClock clock = new FakeClock();
+  RegistryClient client;
+
+  @AfterEach
+  void tearDown() {
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  void start(String... idsAndAddresses) {
+    FakeRegistry registry = new FakeRegistry();
+    registry.then("/discover", view("payment-service", 1, idsAndAddresses));
+    registry.answer("/discover", new MockResponse.Builder().headersDelay(30, TimeUnit.SECONDS).body("{}").build());
+    server.setDispatcher(registry);
+    client = RegistryClient.builder().registryUrls(server.url("/").toString()).shutdownHook(false)
+        .clock(clock).longPollWait(Duration.ofSeconds(20))
+        .ejection(3, Duration.ofSeconds(30)).build();
+  }
+
+  void startFour() {
+    start("a", "http://10.0.0.1:80", "b", "http://10.0.0.2:80", "c", "http://10.0.0.3:80", "d", "http://10.0.0.4:80");
+  }
+
+  Set<String> chosen(int times) {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < times; i++) {
+      ids.add(client.choose("payment-service").id());
+    }
+    return ids;
+  }
+
+  ServiceInstance instance(String id) {
+    return client.instances("payment-service").stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void threeFailuresInARowSkipAnInstanceForTheEjectionTime() {
+    startFour();
+    ServiceInstance a = instance("a");
+
+    client.reportFailure(a);
+    client.reportFailure(a);
+    assertThat(chosen(40)).contains("a");
+    client.reportFailure(a);
+
+    assertThat(chosen(400)).containsExactlyInAnyOrder("b", "c", "d");
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(chosen(40)).doesNotContain("a");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(chosen(40)).contains("a");
+
+    client.reportFailure(a);
+    client.reportFailure(a);
+    assertThat(chosen(40)).as("back, it needs three failures again").contains("a");
+  }
+
+  @Test
+  void aSuccessBreaksTheRunAndEndsAnEjection() {
+    startFour();
+    ServiceInstance b = instance("b");
+
+    client.reportFailure(b);
+    client.reportFailure(b);
+    client.reportSuccess(b);
+    client.reportFailure(b);
+    client.reportFailure(b);
+    assertThat(chosen(40)).contains("b");
+
+    client.reportFailure(b);
+    assertThat(chosen(40)).doesNotContain("b");
+    client.reportSuccess(b);
+    assertThat(chosen(40)).contains("b");
+  }
+
+  @Test
+  void neverMoreThanHalfOfTheInstancesAreEjected() {
+    startFour();
+    for (String id : new String[] {"a", "b", "c", "d"}) {
+      ServiceInstance i = instance(id);
+      for (int n = 0; n < 10; n++) {
+        client.reportFailure(i);
+      }
+    }
+
+    assertThat(chosen(400)).containsExactlyInAnyOrder("c", "d");
+  }
+
+  @Test
+  void aLoneInstanceIsNeverEjected() {
+    start("a", "http://10.0.0.1:80");
+    ServiceInstance a = instance("a");
+    for (int n = 0; n < 10; n++) {
+      client.reportFailure(a);
+    }
+
+    assertThat(chosen(10)).containsExactly("a");
+  }
+
+  @Test
+  void reportsAboutUnknownInstancesAreIgnoredAndNullIsRefused() {
+    startFour();
+    ServiceInstance stranger = ServiceInstance.builder("other-service").id("x")
+        .address(java.net.URI.create("http://10.1.1.1:80")).build();
+    client.reportFailure(stranger);
+    client.reportSuccess(stranger);
+
+    assertThatThrownBy(() -> client.reportFailure(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> RegistryClient.builder().ejection(0, Duration.ofSeconds(1)))
+        .hasMessageContaining("consecutiveFailures must be >= 1: 0");
+    assertThatThrownBy(() -> RegistryClient.builder().ejection(3, Duration.ZERO))
+        .hasMessageContaining("ejectionTime");
+  }
+
+  @Test
+  void chooseAllocatesNothingWhileAnInstanceIsEjected() {
+    startFour();
+    ServiceInstance a = instance("a");
+    for (int n = 0; n < 3; n++) {
+      client.reportFailure(a);
+    }
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long self = Thread.currentThread().getId();
+    for (int i = 0; i < 200_000; i++) {
+      client.choose("payment-service");
+    }
+    long before = threads.getThreadAllocatedBytes(self);
+    for (int i = 0; i < 100_000; i++) {
+      client.choose("payment-service");
+    }
+    long allocated = threads.getThreadAllocatedBytes(self) - before;
+
+    assertThat(allocated).isLessThan(10_000);
+    assertThat(chosen(40)).doesNotContain("a");
+  }
+}

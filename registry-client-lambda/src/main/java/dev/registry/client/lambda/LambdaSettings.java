@@ -1,0 +1,300 @@
+package dev.registry.client.lambda;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.registry.client.RegistryClient;
+import dev.registry.client.RetryPolicy;
+import dev.registry.client.spi.HttpTransport;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The adapter's configuration, read from environment variables by {@link #fromEnvironment()}:
+ *
+ * <table>
+ * <caption>Environment variables</caption>
+ * <tr><th>variable</th><th>meaning</th><th>default</th></tr>
+ * <tr><td>{@code REGISTRY_URLS}</td><td>registry URLs, comma-separated</td><td>required</td></tr>
+ * <tr><td>{@code REGISTRY_STAGE}</td><td>the stage of lookups and of the self-registration</td>
+ *     <td>the alias of the invoked ARN ({@code ...:function:orders:prod} gives {@code prod}),
+ *     else {@code default}</td></tr>
+ * <tr><td>{@code REGISTRY_CACHE_TTL}</td><td>age past which a cached view is fetched again, inline
+ *     ({@code 30s}, {@code 500ms}, {@code 2m} or plain seconds)</td><td>{@code 30s}</td></tr>
+ * <tr><td>{@code REGISTRY_REQUEST_TIMEOUT}</td><td>bound of one call to the registry</td>
+ *     <td>{@code 1s}</td></tr>
+ * <tr><td>{@code REGISTRY_WORK_BUDGET}</td><td>the most time an invocation spends on due work
+ *     (lease renewal, refreshes)</td><td>{@code 300ms}</td></tr>
+ * <tr><td>{@code REGISTRY_WARM_UP}</td><td>fetch every service of the stage in one call (the
+ *     catalog) at the first invocation</td><td>{@code true}</td></tr>
+ * <tr><td>{@code REGISTRY_SERVICE_NAME}</td><td>self-registration: the function's service
+ *     name</td><td>none: no self-registration</td></tr>
+ * <tr><td>{@code REGISTRY_SERVICE_ADDRESS}</td><td>self-registration: the function's endpoint
+ *     (an API Gateway or function URL)</td><td>none: no self-registration</td></tr>
+ * <tr><td>{@code REGISTRY_INSTANCE_ID}</td><td>self-registration: the instance id, shared by all
+ *     containers of the function</td><td>the service name</td></tr>
+ * <tr><td>{@code REGISTRY_LEASE_TTL}</td><td>self-registration: the lease (1 s to 1 h), renewed
+ *     by invocations once a third of it has passed</td><td>{@code 15m}</td></tr>
+ * </table>
+ *
+ * <p>A bad value throws {@link IllegalArgumentException} naming the variable and the value, at
+ * container start.
+ *
+ * @param registryUrls the registry URLs, tried in turn
+ * @param stage the stage, or null to take it from the invoked alias
+ * @param cacheTtl the age past which a cached view is fetched again
+ * @param requestTimeout the bound of one call to the registry
+ * @param workBudget the most time an invocation spends on due work
+ * @param warmUp whether the first invocation of a stage fetches the whole catalog
+ * @param serviceName the function's service name for self-registration, or null for none
+ * @param serviceAddress the function's endpoint for self-registration, or null for none
+ * @param instanceId the instance id of the self-registration, or null for the service name
+ * @param leaseTtl the lease of the self-registration
+ */
+public record LambdaSettings(
+    List<URI> registryUrls,
+    @Nullable String stage,
+    Duration cacheTtl,
+    Duration requestTimeout,
+    Duration workBudget,
+    boolean warmUp,
+    @Nullable String serviceName,
+    @Nullable URI serviceAddress,
+    @Nullable String instanceId,
+    Duration leaseTtl) {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  /**
+   * Checks the components.
+   *
+   * @throws IllegalArgumentException if a component is out of range, or only one of the
+   *     service name and address is set; the message names it
+   * @throws NullPointerException if a required component is null
+   */
+  public LambdaSettings {
+    registryUrls = List.copyOf(requireNonNull(registryUrls, "registryUrls"));
+    if (registryUrls.isEmpty()) {
+      throw new IllegalArgumentException("registryUrls must not be empty: " + registryUrls);
+    }
+    positive("cacheTtl", cacheTtl);
+    positive("requestTimeout", requestTimeout);
+    positive("workBudget", workBudget);
+    positive("leaseTtl", leaseTtl);
+    if (leaseTtl.compareTo(Duration.ofSeconds(1)) < 0 || leaseTtl.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("leaseTtl must be between 1 s and 1 h: " + leaseTtl);
+    }
+    if (stage != null) {
+      name("stage", stage);
+    }
+    if (serviceName != null) {
+      name("serviceName", serviceName);
+    }
+    if (instanceId != null && !ID.matcher(instanceId).matches()) {
+      throw new IllegalArgumentException(
+          "instanceId must be 1 to 128 characters from A-Z a-z 0-9 . _ - : : '" + instanceId + "'");
+    }
+    if ((serviceName == null) != (serviceAddress == null)) {
+      throw new IllegalArgumentException("serviceName and serviceAddress go together: "
+          + serviceName + ", " + serviceAddress);
+    }
+  }
+
+  /**
+   * Settings with every default, for {@code registryUrls}.
+   *
+   * @param registryUrls one or more registry URLs
+   * @return the settings
+   */
+  public static LambdaSettings of(URI... registryUrls) {
+    return new LambdaSettings(List.of(registryUrls), null, Duration.ofSeconds(30),
+        Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
+        Duration.ofMinutes(15));
+  }
+
+  /**
+   * Reads the settings from the process environment (see the table above).
+   *
+   * @return the settings
+   * @throws IllegalArgumentException if a variable is missing or malformed
+   */
+  public static LambdaSettings fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * Reads the settings from {@code env}, variables named as in the table above.
+   *
+   * @param env the variables
+   * @return the settings
+   * @throws IllegalArgumentException if a variable is missing or malformed; the message names it
+   */
+  public static LambdaSettings fromEnvironment(Map<String, String> env) {
+    requireNonNull(env, "env");
+    String urls = blankToNull(env.get("REGISTRY_URLS"));
+    if (urls == null) {
+      throw new IllegalArgumentException("REGISTRY_URLS is required (comma-separated registry URLs)");
+    }
+    List<URI> parsed = new ArrayList<>();
+    for (String url : urls.split(",")) {
+      parsed.add(httpUri("REGISTRY_URLS", url.trim()));
+    }
+    String address = blankToNull(env.get("REGISTRY_SERVICE_ADDRESS"));
+    return new LambdaSettings(
+        parsed,
+        blankToNull(env.get("REGISTRY_STAGE")),
+        duration(env, "REGISTRY_CACHE_TTL", Duration.ofSeconds(30)),
+        duration(env, "REGISTRY_REQUEST_TIMEOUT", Duration.ofSeconds(1)),
+        duration(env, "REGISTRY_WORK_BUDGET", Duration.ofMillis(300)),
+        bool(env, "REGISTRY_WARM_UP", true),
+        blankToNull(env.get("REGISTRY_SERVICE_NAME")),
+        address == null ? null : httpUri("REGISTRY_SERVICE_ADDRESS", address),
+        blankToNull(env.get("REGISTRY_INSTANCE_ID")),
+        duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)));
+  }
+
+  /**
+   * Returns whether the function registers itself at its first invocation.
+   *
+   * @return true if a service name and address are set
+   */
+  public boolean selfRegistration() {
+    return serviceName != null;
+  }
+
+  /**
+   * Returns a client builder set up for Lambda from these settings: the light JDK transport,
+   * no background thread, no retry (a call that fails leaves the stale view serving), no
+   * shutdown hook, the cache TTL as refresh interval. Change what you need (a fake clock in
+   * tests) and build.
+   *
+   * @return a new builder
+   */
+  public RegistryClient.Builder clientBuilder() {
+    Duration idle = cacheTtl.compareTo(Duration.ofMinutes(5)) < 0
+        ? Duration.ofMinutes(10) : cacheTtl.multipliedBy(2);
+    return RegistryClient.builder()
+        .registryUris(registryUrls)
+        .transport(HttpTransport.urlConnection())
+        .backgroundRefresh(false)
+        .shutdownHook(false)
+        .retryPolicy(RetryPolicy.none())
+        .refreshInterval(cacheTtl)
+        .idleTimeout(idle)
+        .requestTimeout(requestTimeout)
+        .deregisterTimeout(requestTimeout)
+        .leaseTtl(leaseTtl);
+  }
+
+  /**
+   * Returns the stage named by the alias of an invoked function ARN:
+   * {@code arn:aws:lambda:eu-west-1:123456789012:function:orders:prod} gives {@code prod}.
+   * An unqualified ARN, a version ({@code :7}) or {@code $LATEST} has none.
+   *
+   * @param invokedFunctionArn the ARN, as {@code Context.getInvokedFunctionArn()} gives it
+   * @return the alias, if the ARN has one that is a valid stage name
+   */
+  public static Optional<String> stageOfArn(@Nullable String invokedFunctionArn) {
+    if (invokedFunctionArn == null) {
+      return Optional.empty();
+    }
+    String[] parts = invokedFunctionArn.split(":", -1);
+    if (parts.length != 8 || !"function".equals(parts[5])) {
+      return Optional.empty();
+    }
+    String qualifier = parts[7];
+    if (qualifier.equals("$LATEST") || isVersion(qualifier) || !NAME.matcher(qualifier).matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(qualifier);
+  }
+
+  private static boolean isVersion(String qualifier) {
+    for (int i = 0; i < qualifier.length(); i++) {
+      if (qualifier.charAt(i) < '0' || qualifier.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static @Nullable String blankToNull(@Nullable String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static URI httpUri(String variable, String value) {
+    try {
+      URI uri = new URI(value);
+      if (uri.getHost() == null
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new IllegalArgumentException(
+            variable + " must hold absolute http(s) URLs: '" + value + "'");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(variable + " must hold absolute http(s) URLs: '" + value + "'", e);
+    }
+  }
+
+  static Duration duration(Map<String, String> env, String variable, Duration fallback) {
+    String value = blankToNull(env.get(variable));
+    if (value == null) {
+      return fallback;
+    }
+    Matcher m = DURATION.matcher(value);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          variable + " must be a duration such as 30s, 500ms, 2m, 1h or plain seconds: '" + value + "'");
+    }
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    Duration d = switch (unit) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofSeconds(amount);
+    };
+    if (d.isZero()) {
+      throw new IllegalArgumentException(variable + " must be > 0: '" + value + "'");
+    }
+    return d;
+  }
+
+  private static boolean bool(Map<String, String> env, String variable, boolean fallback) {
+    String value = blankToNull(env.get(variable));
+    if (value == null) {
+      return fallback;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException(variable + " must be true or false: '" + value + "'");
+  }
+
+  private static void positive(String what, Duration value) {
+    requireNonNull(value, what);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be > 0: " + value);
+    }
+  }
+
+  private static void name(String what, String value) {
+    if (!NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException(what
+          + " must be 1 to 128 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit: '"
+          + value + "'");
+    }
+  }
+}

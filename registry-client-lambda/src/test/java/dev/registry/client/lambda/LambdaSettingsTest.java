@@ -1,0 +1,103 @@
+package dev.registry.client.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LambdaSettingsTest {
+
+  @Test
+  void defaultsNeedOnlyTheRegistryUrls() {
+    LambdaSettings s = LambdaSettings.fromEnvironment(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001"));
+
+    assertThat(s.registryUrls()).containsExactly(URI.create("http://127.0.0.1:5001"));
+    assertThat(s.stage()).isNull();
+    assertThat(s.cacheTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.workBudget()).isEqualTo(Duration.ofMillis(300));
+    assertThat(s.warmUp()).isTrue();
+    assertThat(s.selfRegistration()).isFalse();
+    assertThat(s.leaseTtl()).isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
+  void everyVariableIsRead() {
+    LambdaSettings s = LambdaSettings.fromEnvironment(Map.of(
+        "REGISTRY_URLS", "http://127.0.0.1:5001, http://[::1]:5002",
+        "REGISTRY_STAGE", "prod",
+        "REGISTRY_CACHE_TTL", "2m",
+        "REGISTRY_REQUEST_TIMEOUT", "250ms",
+        "REGISTRY_WORK_BUDGET", "1",
+        "REGISTRY_WARM_UP", "FALSE",
+        "REGISTRY_SERVICE_NAME", "orders",
+        "REGISTRY_SERVICE_ADDRESS", "https://orders.example.test/prod",
+        "REGISTRY_INSTANCE_ID", "orders-api",
+        "REGISTRY_LEASE_TTL", "1h"));
+
+    assertThat(s.registryUrls()).containsExactly(
+        URI.create("http://127.0.0.1:5001"), URI.create("http://[::1]:5002"));
+    assertThat(s.stage()).isEqualTo("prod");
+    assertThat(s.cacheTtl()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.requestTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.workBudget()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.warmUp()).isFalse();
+    assertThat(s.serviceName()).isEqualTo("orders");
+    assertThat(s.serviceAddress()).isEqualTo(URI.create("https://orders.example.test/prod"));
+    assertThat(s.instanceId()).isEqualTo("orders-api");
+    assertThat(s.leaseTtl()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "REGISTRY_URLS|ftp://x|REGISTRY_URLS must hold absolute http(s) URLs: 'ftp://x'",
+      "REGISTRY_CACHE_TTL|soon|REGISTRY_CACHE_TTL must be a duration",
+      "REGISTRY_CACHE_TTL|0s|REGISTRY_CACHE_TTL must be > 0: '0s'",
+      "REGISTRY_WARM_UP|yes|REGISTRY_WARM_UP must be true or false: 'yes'",
+      "REGISTRY_STAGE|-prod|stage must be 1 to 128 characters",
+      "REGISTRY_LEASE_TTL|2h|leaseTtl must be between 1 s and 1 h: PT2H",
+      "REGISTRY_SERVICE_NAME|orders|serviceName and serviceAddress go together",
+  })
+  void aBadVariableIsNamedWithItsValue(String variable, String value, String message) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001"));
+    env.put(variable, value);
+
+    assertThatThrownBy(() -> LambdaSettings.fromEnvironment(env))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void theRegistryUrlsAreRequired() {
+    assertThatThrownBy(() -> LambdaSettings.fromEnvironment(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REGISTRY_URLS is required");
+    assertThatThrownBy(() -> LambdaSettings.fromEnvironment(null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("env");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', nullValues = "NONE", value = {
+      "arn:aws:lambda:eu-west-1:123456789012:function:orders:prod|prod",
+      "arn:aws:lambda:us-east-1:123456789012:function:orders:staging-2|staging-2",
+      "arn:aws:lambda:eu-west-1:123456789012:function:orders|NONE",
+      "arn:aws:lambda:eu-west-1:123456789012:function:orders:$LATEST|NONE",
+      "arn:aws:lambda:eu-west-1:123456789012:function:orders:17|NONE",
+      "arn:aws:lambda:eu-west-1:123456789012:function:orders:|NONE",
+      "arn:aws:lambda:eu-west-1:123456789012:layer:orders:prod|NONE",
+      "not an arn|NONE",
+  })
+  void theStageIsTheAliasOfTheInvokedArn(String arn, String stage) {
+    assertThat(LambdaSettings.stageOfArn(arn)).isEqualTo(Optional.ofNullable(stage));
+  }
+
+  @Test
+  void aNullArnHasNoStage() {
+    assertThat(LambdaSettings.stageOfArn(null)).isEmpty();
+  }
+}

@@ -1,0 +1,264 @@
+package dev.registry.spring;
+
+import dev.registry.client.EventListener;
+import dev.registry.client.RegistryClient;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.UUID;
+import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnReactiveDiscoveryEnabled;
+import org.springframework.cloud.client.CommonsClientAutoConfiguration;
+import org.springframework.cloud.client.ReactiveCommonsClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration;
+import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfiguration;
+import org.springframework.cloud.commons.util.InetUtils;
+import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Configures the registry client over the {@code registry.*} properties
+ * ({@link RegistryProperties}): the core {@link RegistryClient}, Spring Cloud's
+ * {@code DiscoveryClient} (and {@code ReactiveDiscoveryClient} with Reactor) over it, and, for
+ * an application annotated with {@link EnableServiceRegistration}, its own registration
+ * ({@link RegistryRegistration}, {@link RegistryServiceRegistry},
+ * {@link RegistryAutoRegistration}). With Spring Boot's health support a {@code registry}
+ * health indicator; with Micrometer the client's meters.
+ *
+ * <p>Off with {@code registry.enabled=false}. Each bean backs off when the application defines
+ * its own of the same type.
+ */
+@AutoConfiguration(
+    after = UtilAutoConfiguration.class,
+    before = {
+        SimpleDiscoveryClientAutoConfiguration.class,
+        SimpleReactiveDiscoveryClientAutoConfiguration.class,
+        CommonsClientAutoConfiguration.class,
+        ReactiveCommonsClientAutoConfiguration.class,
+        ServiceRegistryAutoConfiguration.class,
+        AutoServiceRegistrationAutoConfiguration.class})
+@ConditionalOnProperty(name = "registry.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RegistryProperties.class)
+public final class RegistryAutoConfiguration {
+
+  /** Created by Spring. */
+  RegistryAutoConfiguration() {}
+
+  /**
+   * The reachability tracker, fed by the client's events.
+   *
+   * @return the tracker
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  RegistryReachability registryReachability() {
+    return new RegistryReachability();
+  }
+
+  /**
+   * The core client. Spring closes it (deregistering what it registered) when the context
+   * closes; its own JVM shutdown hook is off, since Spring's does the job in order.
+   *
+   * @param properties the properties
+   * @param environment the environment, for the stage's default
+   * @param eventListeners every {@link EventListener} bean (the reachability tracker among
+   *     them), told each event
+   * @param customizers the builder's customizers, applied after the properties
+   * @return the client
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  RegistryClient registryClient(RegistryProperties properties, Environment environment,
+      ObjectProvider<EventListener> eventListeners,
+      ObjectProvider<RegistryClientBuilderCustomizer> customizers) {
+    RegistryClient.Builder builder = RegistryClient.builder()
+        .registryUris(properties.getUrls())
+        .stage(stage(properties, environment))
+        .leaseTtl(properties.getLeaseTtl())
+        .requestTimeout(properties.getRequestTimeout())
+        .deregisterTimeout(properties.getDeregisterTimeout())
+        .shutdownHook(false);
+    if (properties.getHeartbeatInterval() != null) {
+      builder.heartbeatInterval(properties.getHeartbeatInterval());
+    }
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    builder.eventListener(new CompositeEventListener(eventListeners.orderedStream().toList()));
+    return builder.build();
+  }
+
+  static String stage(RegistryProperties properties, Environment environment) {
+    if (properties.getStage() != null) {
+      return properties.getStage();
+    }
+    String[] profiles = environment.getActiveProfiles();
+    return profiles.length > 0 ? profiles[0] : "default";
+  }
+
+  /** The blocking {@code DiscoveryClient}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnDiscoveryEnabled
+  @ConditionalOnBlockingDiscoveryEnabled
+  static class Discovery {
+    @Bean
+    @ConditionalOnMissingBean
+    RegistryDiscoveryClient registryDiscoveryClient(RegistryClient client, Environment environment) {
+      return new RegistryDiscoveryClient(client, order(environment));
+    }
+  }
+
+  /** The {@code ReactiveDiscoveryClient}, when Reactor is present. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "reactor.core.publisher.Flux")
+  @ConditionalOnDiscoveryEnabled
+  @ConditionalOnReactiveDiscoveryEnabled
+  static class ReactiveDiscovery {
+    @Bean
+    @ConditionalOnMissingBean
+    RegistryReactiveDiscoveryClient registryReactiveDiscoveryClient(RegistryClient client,
+        Environment environment) {
+      return new RegistryReactiveDiscoveryClient(client, order(environment));
+    }
+  }
+
+  static int order(Environment environment) {
+    return environment.getProperty("registry.discovery.order", Integer.class, 0);
+  }
+
+  /**
+   * This application's registration: on with {@link EnableServiceRegistration}, off with
+   * {@code registry.register=false} or
+   * {@code spring.cloud.service-registry.auto-registration.enabled=false}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean(EnableServiceRegistration.Marker.class)
+  @ConditionalOnProperty(name = "registry.register", matchIfMissing = true)
+  @ConditionalOnProperty(name = "spring.cloud.service-registry.auto-registration.enabled",
+      matchIfMissing = true)
+  static class Registration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    RegistryServiceRegistry registryServiceRegistry(RegistryClient client) {
+      return new RegistryServiceRegistry(client);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RegistryRegistration registryRegistration(RegistryProperties properties,
+        Environment environment, RegistryClient client, ObjectProvider<InetUtils> inetUtils) {
+      String service = properties.getServiceName() != null
+          ? properties.getServiceName()
+          : environment.getProperty("spring.application.name");
+      if (service == null || service.isBlank()) {
+        throw new IllegalStateException("@EnableServiceRegistration needs a service name: set"
+            + " registry.service-name or spring.application.name");
+      }
+      String id = properties.getInstanceId() != null
+          ? properties.getInstanceId()
+          : UUID.randomUUID().toString();
+      String host = properties.getHost() != null
+          ? properties.getHost()
+          : detectHost(inetUtils.getIfAvailable());
+      return new RegistryRegistration(service, id, client.stage(), host, properties.getMetadata());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RegistryAutoRegistration registryAutoRegistration(RegistryServiceRegistry serviceRegistry,
+        RegistryRegistration registration, RegistryProperties properties,
+        Environment environment) {
+      boolean ssl = environment.getProperty("server.ssl.enabled", Boolean.class, false);
+      URI fixed = properties.getAddress();
+      Integer fixedPort = properties.getPort();
+      String host = hostForUri(registration.getHost());
+      IntFunction<URI> webAddress = port -> fixed != null
+          ? fixed
+          : URI.create((ssl ? "https" : "http") + "://" + host + ":"
+              + (fixedPort != null ? fixedPort : port));
+      URI nonWebAddress = fixed != null
+          ? fixed
+          : URI.create("http://" + host
+              + (fixedPort != null ? ":" + fixedPort : "/" + registration.getInstanceId()));
+      return new RegistryAutoRegistration(serviceRegistry, registration, webAddress,
+          nonWebAddress, properties.getPropagationWait(), properties.getDeregisterTimeout());
+    }
+
+    static String detectHost(@Nullable InetUtils inetUtils) {
+      if (inetUtils != null) {
+        return inetUtils.findFirstNonLoopbackHostInfo().getIpAddress();
+      }
+      try {
+        return InetAddress.getLocalHost().getHostAddress();
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException("cannot detect this host's address: set registry.host", e);
+      }
+    }
+
+    static String hostForUri(String host) {
+      return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** Hears the web server's start, when there may be one. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebServerInitializedEvent.class)
+    static class WebServer {
+      @Bean
+      ApplicationListener<WebServerInitializedEvent> registryWebServerListener(
+          RegistryAutoRegistration autoRegistration) {
+        return event -> {
+          WebServerApplicationContext context = event.getApplicationContext();
+          // The management server's own port (server namespace "management") is not ours.
+          if (!"management".equals(context.getServerNamespace())) {
+            autoRegistration.webServerStarted(event.getWebServer().getPort());
+          }
+        };
+      }
+    }
+  }
+
+  /** The {@code registry} health indicator, with Spring Boot's health support. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  @ConditionalOnEnabledHealthIndicator("registry")
+  static class Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "registryHealthIndicator")
+    RegistryHealthIndicator registryHealthIndicator(RegistryClient client,
+        RegistryReachability reachability, ObjectProvider<RegistryRegistration> registration,
+        ObjectProvider<RegistryServiceRegistry> serviceRegistry) {
+      return new RegistryHealthIndicator(client, reachability, registration.getIfAvailable(),
+          serviceRegistry.getIfAvailable());
+    }
+  }
+
+  /** The client's meters, with Micrometer. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+  static class Metrics {
+    @Bean
+    @ConditionalOnMissingBean
+    RegistryClientMetrics registryClientMetrics(RegistryClient client,
+        RegistryReachability reachability) {
+      return new RegistryClientMetrics(client, reachability);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.registry.spring;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.registry.client.RegistryClient;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The Spring Cloud {@link ReactiveDiscoveryClient} over the core client, configured when Reactor
+ * is present. Answers like {@link RegistryDiscoveryClient}; since the first lookup of a service
+ * (and every {@link #getServices()}) may block on the registry, the work runs on Reactor's
+ * bounded elastic scheduler. Thread-safe.
+ */
+public final class RegistryReactiveDiscoveryClient implements ReactiveDiscoveryClient {
+  private final RegistryClient client;
+  private final int order;
+
+  /**
+   * Creates the discovery client.
+   *
+   * @param client the core client
+   * @param order the order among several discovery clients (lower first)
+   */
+  public RegistryReactiveDiscoveryClient(RegistryClient client, int order) {
+    this.client = requireNonNull(client, "client");
+    this.order = order;
+  }
+
+  @Override
+  public String description() {
+    return "dev.registry ReactiveDiscoveryClient (" + client + ")";
+  }
+
+  @Override
+  public Flux<ServiceInstance> getInstances(String serviceId) {
+    requireNonNull(serviceId, "serviceId");
+    return Flux.defer(() -> Flux.fromIterable(RegistryDiscoveryClient.upInstances(client, serviceId)))
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  @Override
+  public Flux<String> getServices() {
+    return Flux.defer(() -> Flux.fromIterable(client.services()))
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  @Override
+  public int getOrder() {
+    return order;
+  }
+}

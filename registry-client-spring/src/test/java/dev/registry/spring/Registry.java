@@ -1,0 +1,93 @@
+package dev.registry.spring;
+
+import dev.registry.server.RegistryServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The reference server in-process on an ephemeral loopback port, and a reader of what it holds
+ * that does not go through the client under test.
+ */
+final class Registry implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(10)).build();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  final RegistryServer server;
+
+  Registry() {
+    server = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
+  }
+
+  String url() {
+    return server.uri().toString();
+  }
+
+  /** Instance id → status of the service's live instances in {@code stage}, read raw. */
+  Map<String, String> statuses(String service, String stage) {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (JsonNode instance : discover(service, stage).path("instances")) {
+      result.put(instance.path("id").asString(), instance.path("status").asString());
+    }
+    return result;
+  }
+
+  Map<String, String> statuses(String service) {
+    return statuses(service, "default");
+  }
+
+  /** Instance id → address. */
+  Map<String, String> addresses(String service) {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (JsonNode instance : discover(service, "default").path("instances")) {
+      result.put(instance.path("id").asString(), instance.path("address").asString());
+    }
+    return result;
+  }
+
+  JsonNode discover(String service, String stage) {
+    return JSON.readTree(get(server.uri() + "/discover/" + service + "?stage=" + stage).body());
+  }
+
+  static HttpResponse<String> get(String uri) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Whether something answers HTTP on the loopback port. A closed port is refused at once; the
+   * generous timeout is for a loaded test machine, where a live server may be slow.
+   */
+  static boolean answers(int port) {
+    try {
+      HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

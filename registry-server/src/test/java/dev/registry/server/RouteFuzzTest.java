@@ -1,0 +1,490 @@
+package dev.registry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Fuzzes every route of the real server over real HTTP: jqwik generates sequences of requests
+ * (good, bad, mangled and garbage, on every route and method, with fake time passing between
+ * them) and each is sent on one kept-alive connection. After every request: no 5xx, a JSON
+ * answer (an {@code error} code on every 4xx), and the registry's invariants hold: every
+ * instance has a valid name, id, address and a live lease; no view breaks a limit; the
+ * per-service counts that {@code /services} reports equal the instances held; the index
+ * never goes back. At the end of every sequence {@code /services} and {@code /health} are
+ * read over HTTP and compared with the views.
+ *
+ * <p>The number of sequences is jqwik's {@code jqwik.tries.default} (2000 in
+ * {@code junit-platform.properties}: about 101,000 requests, the rest of the 104,000 steps being fake time passing); {@code -Djqwik.tries.default=N} runs
+ * a longer campaign. Shrinking is off: the server's state carries over from one sequence to
+ * the next, so a failing sequence is reported as generated, with its seed.
+ */
+class RouteFuzzTest {
+  static final int STEPS = 52;
+  static final int MAX_INSTANCES = 5;
+  static final int MAX_SERVICES = 6;
+  static final int MAX_BODY = 4096;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  /** A field the generator leaves out of the body. */
+  private static final Object ABSENT = new Object();
+
+  private static FakeClock clock;
+  private static RegistryServer server;
+  private static RawHttp http;
+  private static long lastRevision;
+  private static final AtomicLong requests = new AtomicLong();
+  private static final Map<Integer, Long> statuses = new TreeMap<>();
+
+  @BeforeContainer
+  static void start() {
+    clock = new FakeClock();
+    server = RegistryServer.builder().port(0).clock(clock)
+        .maxInstancesPerService(MAX_INSTANCES)
+        .maxServices(MAX_SERVICES)
+        .maxBodyBytes(MAX_BODY)
+        .maxMetadataEntries(8)
+        .build().start();
+    http = new RawHttp("127.0.0.1", server.port());
+  }
+
+  @AfterContainer
+  static void stop() {
+    http.close();
+    server.close();
+    System.out.println("RouteFuzzTest: " + requests.get() + " requests on " + http.connections
+        + " connections (" + http.resends + " sent again after the server closed a kept-alive one); statuses "
+        + statuses);
+  }
+
+  // ---------------------------------------------------------------- the property
+
+  @Property(shrinking = ShrinkingMode.OFF)
+  void everyRouteAnswersEveryRequestWithoutA5xxAndTheRegistryStaysConsistent(
+      @ForAll("sequences") List<Step> steps) throws IOException {
+    for (Step step : steps) {
+      if (step instanceof Tick tick) {
+        clock.advance(Duration.ofMillis(tick.millis()));
+        server.sweep();
+        long now = clock.millis();
+        for (ServiceView view : server.registry().allViews()) {
+          for (Instance i : view.instances()) {
+            assertThat(i.lease.end()).as("after a sweep, no ended lease: %s", i).isGreaterThan(now);
+          }
+        }
+      } else {
+        Send send = (Send) step;
+        RawHttp.Answer answer = http.exchange(send.bytes());
+        requests.incrementAndGet();
+        if (send.garbage()) {
+          // What is left of garbage on the wire is no one's next request: start afresh.
+          http.close();
+        }
+        checkAnswer(send, answer);
+      }
+      checkInvariants();
+    }
+    checkCountsOverHttp();
+  }
+
+  private static void checkAnswer(Send send, RawHttp.Answer answer) {
+    if (answer == null) {
+      assertThat(send.garbage()).as("the server closed without answering %s: %s", send, http.lastFailure).isTrue();
+      return;
+    }
+    statuses.merge(answer.status(), 1L, Long::sum);
+    if (answer.status() == 505) {
+      // The one 5xx HTTP prescribes for a client's mistake: a request line of an unknown version.
+      assertThat(send.garbage() && !send.summary().contains("HTTP/1.1|")).as("%s answered 505", send).isTrue();
+      assertThat(answer.text()).contains("http_version_not_supported");
+      return;
+    }
+    assertThat(answer.status()).as("%s answered %s", send, answer.text()).isBetween(200, 499);
+    JsonNode json;
+    try {
+      json = JSON.readTree(answer.body());
+    } catch (IOException e) {
+      throw new AssertionError(send + " answered no JSON: " + answer.text(), e);
+    }
+    assertThat(json).as("%s answered %s", send, answer.text()).isNotNull();
+    assertThat(json.isObject()).as("%s answered %s", send, answer.text()).isTrue();
+    assertThat(answer.header("content-type")).startsWith("application/json");
+    if (answer.status() >= 400) {
+      assertThat(json.path("error").isTextual()).as("%s answered %s", send, answer.text()).isTrue();
+      assertThat(json.path("message").isTextual()).as("%s answered %s", send, answer.text()).isTrue();
+    }
+  }
+
+  private static void checkInvariants() {
+    Registry registry = server.registry();
+    long revision = registry.revision();
+    assertThat(revision).as("the index never goes back").isGreaterThanOrEqualTo(lastRevision);
+    lastRevision = revision;
+    Map<String, Integer> perService = new TreeMap<>();
+    int live = 0;
+    for (ServiceView view : registry.allViews()) {
+      assertThat(view.service()).matches(NAME);
+      assertThat(view.stage()).matches(NAME);
+      assertThat(view.index()).isLessThanOrEqualTo(revision);
+      assertThat(view.instances()).hasSizeLessThanOrEqualTo(MAX_INSTANCES);
+      if (view.isEmpty()) {
+        continue;
+      }
+      live++;
+      perService.merge(view.service(), view.instances().size(), Integer::sum);
+      Set<String> ids = new HashSet<>();
+      Set<String> addresses = new HashSet<>();
+      for (Instance i : view.instances()) {
+        assertThat(i.service).isEqualTo(view.service());
+        assertThat(i.stage).isEqualTo(view.stage());
+        assertThat(i.id).matches(ID);
+        assertThatCode(() -> RequestBody.address(i.address)).as("address of %s", i).doesNotThrowAnyException();
+        assertThat(AddressPolicy.denied(i.address)).as("address of %s", i).isNull();
+        assertThat(i.lease.end()).as("lease of %s", i).isNotEqualTo(Lease.REMOVED).isPositive();
+        assertThat(i.ttlMillis).isBetween(1_000L, 3_600_000L);
+        assertThat(i.status).isNotNull();
+        assertThat(i.metadata.size()).isLessThanOrEqualTo(8);
+        assertThat(ids.add(i.id)).as("ids unique in a view: %s", view).isTrue();
+        assertThat(addresses.add(i.address)).as("addresses unique in a view: %s", view).isTrue();
+      }
+    }
+    assertThat(live).isLessThanOrEqualTo(MAX_SERVICES).isEqualTo(registry.liveServices());
+    Map<String, Integer> reported = new TreeMap<>();
+    registry.services().forEach((name, counts) -> reported.put(name, counts.total()));
+    assertThat(reported).as("/services counts").isEqualTo(perService);
+  }
+
+  private static void checkCountsOverHttp() throws IOException {
+    Map<String, Integer> perService = new TreeMap<>();
+    int instances = 0;
+    long now = clock.millis();
+    for (ServiceView view : server.registry().allViews()) {
+      for (Instance i : view.instances()) {
+        perService.merge(view.service(), 1, Integer::sum);
+        if (i.lease.end() > now) {
+          instances++;
+        }
+      }
+    }
+    JsonNode services = JSON.readTree(get("/services").body());
+    Map<String, Integer> reported = new TreeMap<>();
+    services.path("services").properties().forEach(e -> reported.put(e.getKey(), e.getValue().path("total_instances").asInt()));
+    assertThat(reported).as("/services over HTTP").isEqualTo(perService);
+    assertThat(services.path("total_services").asInt()).isEqualTo(perService.size());
+    assertThat(JSON.readTree(get("/health").body()).path("instances").asInt()).isEqualTo(instances);
+  }
+
+  private static RawHttp.Answer get(String path) throws IOException {
+    RawHttp.Answer answer = http.exchange(RawHttp.request("GET", path, null, null));
+    assertThat(answer).isNotNull();
+    assertThat(answer.status()).isEqualTo(200);
+    return answer;
+  }
+
+  // ---------------------------------------------------------------- what is sent
+
+  sealed interface Step permits Send, Tick {}
+
+  /** Bytes for the wire; {@code garbage} when they need not be an HTTP request at all. */
+  record Send(String summary, byte[] bytes, boolean garbage) implements Step {
+    @Override
+    public String toString() {
+      return summary;
+    }
+  }
+
+  /** Fake time passes, then the sweep runs. */
+  record Tick(long millis) implements Step {}
+
+  @Provide
+  Arbitrary<List<Step>> sequences() {
+    return step().list().ofSize(STEPS);
+  }
+
+  Arbitrary<Step> step() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(30, register()),
+        Tuple.of(12, instanceCall("/heartbeat")),
+        Tuple.of(7, instanceCall("/deregister")),
+        Tuple.of(7, instanceCall("/status")),
+        Tuple.of(14, discover()),
+        Tuple.of(5, catalog()),
+        Tuple.of(4, Arbitraries.of("/services", "/health").map(p -> send("GET", p, null, null))),
+        Tuple.of(6, wrongRouteOrMethod()),
+        Tuple.of(6, mangled()),
+        Tuple.of(2, garbage()),
+        Tuple.of(3, Arbitraries.longs().between(0, 40_000).map(Tick::new)));
+  }
+
+  // ---- POST routes
+
+  Arbitrary<Step> register() {
+    Arbitrary<Map<String, Object>> fields = Combinators.combine(
+        service(), address(), id(), stage(), status(), metadata(), ttl())
+        .as((service, address, id, stage, status, metadata, ttl) -> body(
+            "service", service, "address", address, "id", id, "stage", stage, "status", status,
+            "metadata", metadata, "ttl_seconds", ttl));
+    return Combinators.combine(fields, contentType()).as((b, type) -> post("/register", b, type));
+  }
+
+  Arbitrary<Step> instanceCall(String path) {
+    Arbitrary<Object> secret = Arbitraries.frequencyOf(
+        Tuple.of(8, Arbitraries.just(ABSENT)), Tuple.of(1, Arbitraries.of("guess", "", "x".repeat(300))),
+        Tuple.of(1, wrongType()));
+    Arbitrary<Map<String, Object>> fields = Combinators.combine(service(), address(), id(), stage(), status(), secret)
+        .as((service, address, id, stage, status, s) -> body(
+            "service", service, "address", address, "id", id, "stage", stage,
+            "status", path.equals("/status") || status == ABSENT ? status : ABSENT, "instance_secret", s));
+    return Combinators.combine(fields, contentType()).as((b, type) -> post(path, b, type));
+  }
+
+  // ---- GET routes
+
+  Arbitrary<Step> discover() {
+    Arbitrary<String> name = Arbitraries.frequencyOf(
+        Tuple.of(12, Arbitraries.of(SERVICES)),
+        Tuple.of(2, Arbitraries.of("", "a%20b", "%00", "a%2Fb", "..", "-x", "%E2%82%AC", "x".repeat(129), "a/b")),
+        Tuple.of(1, Arbitraries.strings().alpha().numeric().withChars("._-~").ofMinLength(1).ofMaxLength(20)));
+    return Combinators.combine(Arbitraries.of("GET", "GET", "GET", "POST", "PUT", "DELETE"), name, query())
+        .as((method, n, q) -> send(method, "/discover/" + n + q, null, null));
+  }
+
+  Arbitrary<Step> catalog() {
+    return query().map(q -> send("GET", "/catalog" + q, null, null));
+  }
+
+  /** {@code ?stage=&index=&wait=} in good and bad forms; a held poll only ever waits a few ms. */
+  Arbitrary<String> query() {
+    Arbitrary<Object> stage = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.just(ABSENT)), Tuple.of(4, Arbitraries.of(STAGES)),
+        Tuple.of(1, Arbitraries.of("", "bad stage", "-x", "x".repeat(129), "ü")));
+    Arbitrary<Object> index = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.just(ABSENT)), Tuple.of(3, Arbitraries.longs().between(0, 400).map(String::valueOf)),
+        Tuple.of(1, Arbitraries.of("-1", "abc", "", "1.5", "99999999999999999999", "0x10")));
+    Arbitrary<Object> wait = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("0", "0s", "1ms", "3ms")),
+        Tuple.of(1, Arbitraries.of("soon", "-1s", "", "1x", "9999999999999999999s", "1.5.5s")));
+    return Combinators.combine(stage, index, wait).as((s, i, w) -> {
+      StringBuilder q = new StringBuilder();
+      if (s != ABSENT) {
+        q.append("&stage=").append(URLEncoder.encode((String) s, StandardCharsets.UTF_8));
+      }
+      if (i != ABSENT) {
+        // Never the default 30 s wait: a long-poll is always given one of ours.
+        q.append("&index=").append(URLEncoder.encode((String) i, StandardCharsets.UTF_8))
+            .append("&wait=").append(URLEncoder.encode((String) w, StandardCharsets.UTF_8));
+      }
+      return q.length() == 0 ? "" : "?" + q.substring(1);
+    });
+  }
+
+  // ---- the rest
+
+  Arbitrary<Step> wrongRouteOrMethod() {
+    Arbitrary<String> path = Arbitraries.of("/register", "/heartbeat", "/deregister", "/status", "/services",
+        "/health", "/catalog", "/discover/svc-a", "/", "/nope", "/register/", "/REGISTER", "/discover",
+        "/discover/", "//register", "/%2e%2e/register", "/services?x=1", "/health#frag");
+    Arbitrary<String> method = Arbitraries.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO");
+    Arbitrary<byte[]> body = Arbitraries.of(new byte[0], "{}".getBytes(StandardCharsets.UTF_8),
+        "{\"service\": \"svc-a\", \"address\": \"http://h:1\"}".getBytes(StandardCharsets.UTF_8));
+    return Combinators.combine(method, path, body, contentType())
+        .as((m, p, b, t) -> send(m, p, t == ABSENT ? null : (String) t, b.length == 0 ? null : b));
+  }
+
+  /** A register-like body, then cut, spliced, padded over the limit or replaced. */
+  Arbitrary<Step> mangled() {
+    Arbitrary<String> route = Arbitraries.of("/register", "/heartbeat", "/deregister", "/status");
+    Arbitrary<String> json = Arbitraries.of(
+        "{\"service\": \"svc-a\", \"address\": \"http://10.0.0.1:80\", \"metadata\": {\"k\": \"v\"}}",
+        "{\"service\": \"svc-b\", \"id\": \"i-1\", \"status\": \"DOWN\"}");
+    Arbitrary<Integer> how = Arbitraries.integers().between(0, 7);
+    Arbitrary<Integer> where = Arbitraries.integers().between(0, 80);
+    Arbitrary<String> noise = Arbitraries.strings().ofMinLength(1).ofMaxLength(12);
+    return Combinators.combine(route, json, how, where, noise).as((r, j, h, w, n) -> {
+      int at = Math.min(w, j.length());
+      String body = switch (h) {
+        case 0 -> j.substring(0, at);
+        case 1 -> j.substring(0, at) + n + j.substring(at);
+        case 2 -> j.replace("}", ", \"pad\": \"" + "x".repeat(MAX_BODY) + "\"}");
+        case 3 -> "[" + j + "]";
+        case 4 -> j.replace("\"svc-", "\"" + n);
+        case 5 -> j + j;
+        case 6 -> "{\"service\": {\"service\": {\"service\": [[[[[[[[[[1]]]]]]]]]]}}, \"address\": null}";
+        default -> n;
+      };
+      return send("POST", r, "application/json", body.getBytes(StandardCharsets.UTF_8));
+    });
+  }
+
+  /** Bytes that are not a proper request: a bad request line, bad headers, a lying length. */
+  Arbitrary<Step> garbage() {
+    Arbitrary<String> raw = Arbitraries.of(
+        "GARBAGE\r\n\r\n",
+        "GET /health HTTP/9.9\r\nHost: x\r\n\r\n",
+        "GET  /health  HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+        "POST /register HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        "POST /register HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        "POST /register HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "GET /discover/\u00ff\u00fe HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nX: " + "b".repeat(20_000) + "\r\n\r\n");
+    return raw.map(r -> new Send("garbage " + r.substring(0, Math.min(40, r.length())).replace("\r\n", "|"),
+        r.getBytes(StandardCharsets.ISO_8859_1), true));
+  }
+
+  // ---- field values: mostly good ones from small pools (so requests meet held instances), some bad
+
+  static final String[] SERVICES = {"svc-a", "svc-b", "svc-c", "svc-d", "svc-e", "svc-f", "svc-g", "x.y_z"};
+  static final String[] STAGES = {"default", "production", "staging"};
+
+  Arbitrary<Object> service() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(20, Arbitraries.of(SERVICES)),
+        Tuple.of(2, Arbitraries.of("", " ", "has space", "-lead", "ünï", "a/b", "x".repeat(129), "\u0000")),
+        Tuple.of(1, wrongType()),
+        Tuple.of(1, Arbitraries.just(ABSENT)));
+  }
+
+  Arbitrary<Object> address() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(16, Arbitraries.integers().between(1, 8).map(i -> "http://10.0.0." + i + ":8080")),
+        Tuple.of(3, Arbitraries.of("https://svc.example:8443/base", "http://[::1]:9000", "HTTP://UPPER:1",
+            "http://localhost:8001")),
+        Tuple.of(3, Arbitraries.of("ftp://x", "h:1", "localhost:8001", "http://", "http:///nohost", "/relative",
+            "javascript:alert(1)", "http://h:1/" + "p".repeat(2100), "http://a b", "", "http://[::1",
+            "http://169.254.169.254/latest", "http://[fd00:ec2::254]/", "http://%zz", "http://0xA9FEA9FE/",
+            "http://[::ffff:169.254.169.254]/", "http://metadata.google.internal/")),
+        Tuple.of(1, wrongType()),
+        Tuple.of(2, Arbitraries.just(ABSENT)));
+  }
+
+  Arbitrary<Object> id() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just(ABSENT)),
+        Tuple.of(8, Arbitraries.integers().between(1, 6).map(i -> "i-" + i)),
+        Tuple.of(1, Arbitraries.of("", "has space", "x".repeat(129), "a/b", "ü")),
+        Tuple.of(1, wrongType()));
+  }
+
+  Arbitrary<Object> stage() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(8, Arbitraries.just(ABSENT)),
+        Tuple.of(6, Arbitraries.of(STAGES)),
+        Tuple.of(1, Arbitraries.of("", "bad stage", "-x", "x".repeat(129))),
+        Tuple.of(1, wrongType()));
+  }
+
+  Arbitrary<Object> status() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just(ABSENT)),
+        Tuple.of(6, Arbitraries.of("UP", "DOWN", "STARTING", "OUT_OF_SERVICE")),
+        Tuple.of(1, Arbitraries.of("up", "", "DEAD", "UP ")),
+        Tuple.of(1, wrongType()));
+  }
+
+  Arbitrary<Object> metadata() {
+    Arbitrary<Object> small = Arbitraries.maps(
+            Arbitraries.strings().ofMinLength(0).ofMaxLength(6),
+            Arbitraries.strings().ofMaxLength(12))
+        .ofMaxSize(4).map(m -> (Object) m);
+    Arbitrary<Object> bad = Arbitraries.of(
+        (Object) Map.of("k", 1), Map.of("k", List.of("v")), Map.of("k", Map.of()), List.of("k", "v"), "k=v",
+        Map.of("", "empty key"), Map.of("k".repeat(129), "v"), Map.of("k", "v".repeat(1025)), manyEntries(9));
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just(ABSENT)), Tuple.of(6, small), Tuple.of(2, bad),
+        Tuple.of(1, Arbitraries.just(JSON_NULL)));
+  }
+
+  Arbitrary<Object> ttl() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(8, Arbitraries.just(ABSENT)),
+        Tuple.of(6, Arbitraries.integers().between(1, 60).map(i -> (Object) i)),
+        Tuple.of(2, Arbitraries.of(0, -1, 3601, Integer.MAX_VALUE, Long.MAX_VALUE, 1.5, 1e300, "15", true,
+            new java.math.BigInteger("123456789012345678901234567890"))));
+  }
+
+  Arbitrary<Object> contentType() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(20, Arbitraries.just("application/json")),
+        Tuple.of(3, Arbitraries.just(ABSENT)),
+        Tuple.of(2, Arbitraries.of("application/json; charset=utf-8", "application/x-www-form-urlencoded",
+            "application/merge-patch+json", "APPLICATION/JSON")),
+        Tuple.of(2, Arbitraries.of("text/plain", "application/xml", "", ";;", "multipart/form-data; boundary=x")));
+  }
+
+  /** A JSON {@code null} value, as opposed to a field left out. */
+  private static final Object JSON_NULL = new Object();
+
+  Arbitrary<Object> wrongType() {
+    return Arbitraries.of(42, true, 1.5, List.of("s"), Map.of("n", 1), JSON_NULL);
+  }
+
+  private static Map<String, String> manyEntries(int n) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      m.put("k" + i, "v");
+    }
+    return m;
+  }
+
+  // ---- building the bytes
+
+  private static Map<String, Object> body(Object... pairs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      Object value = pairs[i + 1];
+      if (value != ABSENT) {
+        m.put((String) pairs[i], value == JSON_NULL ? null : value);
+      }
+    }
+    return m;
+  }
+
+  private static Send post(String path, Map<String, Object> body, Object contentType) {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return send("POST", path, contentType == ABSENT ? null : (String) contentType, bytes);
+  }
+
+  private static Send send(String method, String target, String contentType, byte[] body) {
+    String summary = method + " " + target + (body == null ? "" : " " + abbreviate(new String(body, StandardCharsets.UTF_8)));
+    return new Send(summary, RawHttp.request(method, target, contentType, body), false);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 300 ? s : s.substring(0, 300) + "...(" + s.length() + ")";
+  }
+
+}
