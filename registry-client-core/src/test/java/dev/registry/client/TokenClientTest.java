@@ -46,6 +46,21 @@ class TokenClientTest {
   }
 
   @Test
+  void theLightTransportSendsTheTokenAndTheSecretToo() {
+    try (RegistryServer server = RegistryServer.builder().host("127.0.0.1").port(0).token("t0ken").build().start();
+        RegistryClient client = builder(server.uri().toString()).token("t0ken")
+            .transport(dev.registry.client.spi.HttpTransport.urlConnection())
+            .backgroundRefresh(false).build()) {
+      Registration registration = client.registerOnce(instance);
+      registration.status(Status.OUT_OF_SERVICE);
+      assertThat(client.instances("payment-service")).extracting(ServiceInstance::status)
+          .containsExactly(Status.OUT_OF_SERVICE);
+      assertThat(client.deregister(instance)).isTrue();
+    }
+    // (the server is closed by now; a deregistration refused 403 would have thrown above)
+  }
+
+  @Test
   void withoutATokenNoAuthorizationIsSent() {
     FakeRegistry registry = new FakeRegistry();
     mock.setDispatcher(registry);

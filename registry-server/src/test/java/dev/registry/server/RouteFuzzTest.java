@@ -1,7 +1,6 @@
 package dev.registry.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +9,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -39,13 +40,20 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * never goes back. At the end of every sequence {@code /services} and {@code /health} are
  * read over HTTP and compared with the views.
  *
+ * <p>A second property sends the same kind of requests to a server with a token (60
+ * sequences, about 3,000 requests), most with the token and, where the test knows it from an
+ * earlier registration, the instance's secret: a write without the right token is 401 and
+ * changes nothing, and a heartbeat, status change or deregistration without the instance's
+ * secret never succeeds.
+ *
  * <p>The number of sequences is jqwik's {@code jqwik.tries.default} (2000 in
- * {@code junit-platform.properties}: about 101,000 requests, the rest of the 104,000 steps being fake time passing); {@code -Djqwik.tries.default=N} runs
- * a longer campaign. Shrinking is off: the server's state carries over from one sequence to
- * the next, so a failing sequence is reported as generated, with its seed.
+ * {@code junit-platform.properties}: about 102,500 requests, the rest of the 106,000 steps
+ * being fake time passing); {@code -Djqwik.tries.default=N} runs a longer campaign.
+ * Shrinking is off: the server's state carries over from one sequence to the next, so a
+ * failing sequence is reported as generated, with its seed.
  */
 class RouteFuzzTest {
-  static final int STEPS = 52;
+  static final int STEPS = 53;
   static final int MAX_INSTANCES = 5;
   static final int MAX_SERVICES = 6;
   static final int MAX_BODY = 4096;
@@ -56,70 +64,195 @@ class RouteFuzzTest {
   /** A field the generator leaves out of the body. */
   private static final Object ABSENT = new Object();
 
-  private static FakeClock clock;
-  private static RegistryServer server;
-  private static RawHttp http;
-  private static long lastRevision;
-  private static final AtomicLong requests = new AtomicLong();
-  private static final Map<Integer, Long> statuses = new TreeMap<>();
+  /** One server under fuzz, with its client and what the checks remember. */
+  static final class Target {
+    final String name;
+    final FakeClock clock = new FakeClock();
+    final RegistryServer server;
+    final RawHttp http;
+    long lastRevision;
+    final AtomicLong requests = new AtomicLong();
+    final Map<Integer, Long> statuses = new TreeMap<>();
+
+    Target(String name, RegistryServer.Builder builder) {
+      this.name = name;
+      this.server = builder.port(0).clock(clock)
+          .maxInstancesPerService(MAX_INSTANCES)
+          .maxServices(MAX_SERVICES)
+          .maxBodyBytes(MAX_BODY)
+          .maxMetadataEntries(8)
+          .build().start();
+      this.http = new RawHttp("127.0.0.1", server.port());
+    }
+
+    void close() {
+      http.close();
+      server.close();
+      System.out.println(name + ": " + requests.get() + " requests on " + http.connections
+          + " connections (" + http.resends + " sent again after the server closed a kept-alive one); statuses "
+          + statuses);
+    }
+  }
+
+  static final String TOKEN = "fuzz-token";
+  private static Target open;
+  private static Target secured;
 
   @BeforeContainer
   static void start() {
-    clock = new FakeClock();
-    server = RegistryServer.builder().port(0).clock(clock)
-        .maxInstancesPerService(MAX_INSTANCES)
-        .maxServices(MAX_SERVICES)
-        .maxBodyBytes(MAX_BODY)
-        .maxMetadataEntries(8)
-        .build().start();
-    http = new RawHttp("127.0.0.1", server.port());
+    open = new Target("RouteFuzzTest", RegistryServer.builder());
+    secured = new Target("RouteFuzzTest with a token", RegistryServer.builder().token(TOKEN));
   }
 
   @AfterContainer
   static void stop() {
-    http.close();
-    server.close();
-    System.out.println("RouteFuzzTest: " + requests.get() + " requests on " + http.connections
-        + " connections (" + http.resends + " sent again after the server closed a kept-alive one); statuses "
-        + statuses);
+    open.close();
+    secured.close();
   }
 
-  // ---------------------------------------------------------------- the property
+  // ---------------------------------------------------------------- the properties
 
-  @Property(shrinking = ShrinkingMode.OFF)
+  @Property(shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
   void everyRouteAnswersEveryRequestWithoutA5xxAndTheRegistryStaysConsistent(
       @ForAll("sequences") List<Step> steps) throws IOException {
+    Target t = open;
     for (Step step : steps) {
       if (step instanceof Tick tick) {
-        clock.advance(Duration.ofMillis(tick.millis()));
-        server.sweep();
-        long now = clock.millis();
-        for (ServiceView view : server.registry().allViews()) {
-          for (Instance i : view.instances()) {
-            assertThat(i.lease.end()).as("after a sweep, no ended lease: %s", i).isGreaterThan(now);
-          }
-        }
+        tick(t, tick);
       } else {
         Send send = (Send) step;
-        RawHttp.Answer answer = http.exchange(send.bytes());
-        requests.incrementAndGet();
-        if (send.garbage()) {
-          // What is left of garbage on the wire is no one's next request: start afresh.
-          http.close();
-        }
-        checkAnswer(send, answer);
+        checkAnswer(t, send, exchange(t, send));
       }
-      checkInvariants();
+      checkInvariants(t);
     }
-    checkCountsOverHttp();
+    checkCountsOverHttp(t);
   }
 
-  private static void checkAnswer(Send send, RawHttp.Answer answer) {
+  /**
+   * The same requests to a server with a token, most with the token and, where the test knows
+   * it, the instance's secret: a write without the right token is 401 and changes nothing; a
+   * heartbeat, status change or deregistration without the instance's secret never succeeds.
+   */
+  @Property(shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE, tries = 60)
+  void withATokenNoWriteWithoutItAndNoInstanceCallWithoutItsSecretGetsThrough(
+      @ForAll("securedSequences") List<Tuple.Tuple2<Step, Integer>> steps) throws IOException {
+    Target t = secured;
+    for (Tuple.Tuple2<Step, Integer> pair : steps) {
+      int dice = pair.get2();
+      if (pair.get1() instanceof Tick tick) {
+        tick(t, tick);
+        checkInvariants(t);
+        continue;
+      }
+      Send send = (Send) pair.get1();
+      if (send.garbage()) {
+        checkAnswer(t, send, exchange(t, send));
+        checkInvariants(t);
+        continue;
+      }
+      String head = new String(send.bytes(), StandardCharsets.ISO_8859_1);
+      String requestLine = head.substring(0, head.indexOf("\r\n"));
+      String method = requestLine.substring(0, requestLine.indexOf(' '));
+      String path = requestLine.substring(method.length() + 1, requestLine.lastIndexOf(' '));
+      int bodyAt = head.indexOf("\r\n\r\n") + 4;
+      JsonNode body = parseOrNull(Arrays.copyOfRange(send.bytes(), bodyAt, send.bytes().length));
+      boolean write = method.equals("POST") && WRITES.contains(path);
+      boolean rightToken = dice < 85;
+      StringBuilder extra = new StringBuilder();
+      if (rightToken) {
+        extra.append("Authorization: Bearer ").append(TOKEN).append("\r\n");
+      } else if (dice < 95) {
+        extra.append("Authorization: Bearer wrong-").append(dice).append("\r\n");
+      }
+      String secret = secrets.get(instanceKey(body));
+      boolean rightSecret = secret != null && dice % 10 < 8;
+      if (rightSecret) {
+        extra.append(RegistryHandler.SECRET_HEADER).append(": ").append(secret).append("\r\n");
+      }
+      int lineEnd = head.indexOf("\r\n") + 2;
+      byte[] prefix = (head.substring(0, lineEnd) + extra).getBytes(StandardCharsets.ISO_8859_1);
+      byte[] bytes = new byte[prefix.length + send.bytes().length - lineEnd];
+      System.arraycopy(prefix, 0, bytes, 0, prefix.length);
+      System.arraycopy(send.bytes(), lineEnd, bytes, prefix.length, send.bytes().length - lineEnd);
+      Send sent = new Send(send.summary() + (rightToken ? "" : " [no/wrong token]") + (rightSecret ? " [secret]" : ""),
+          bytes, false);
+
+      long before = t.server.registry().revision();
+      RawHttp.Answer answer = exchange(t, sent);
+      checkAnswer(t, sent, answer);
+      if (write && !rightToken) {
+        assertThat(answer.status()).as("%s", sent).isEqualTo(401);
+        assertThat(t.server.registry().revision()).as("%s changed nothing", sent).isEqualTo(before);
+      }
+      if (write && !path.equals("/register") && !rightSecret) {
+        assertThat(answer.status()).as("%s without the instance's secret", sent).isNotEqualTo(200);
+      }
+      if (path.equals("/register") && answer.status() < 300) {
+        JsonNode a = parseOrNull(answer.body());
+        if (a != null && a.path("instance_secret").isTextual()) {
+          String service = a.path("service").asText();
+          String stage = a.path("stage").asText();
+          secrets.put(service + "|" + stage + "|id|" + a.path("id").asText(), a.path("instance_secret").asText());
+          secrets.put(service + "|" + stage + "|address|" + a.path("address").asText(), a.path("instance_secret").asText());
+        }
+      }
+      checkInvariants(t);
+    }
+    checkCountsOverHttp(t);
+  }
+
+  static final Set<String> WRITES = Set.of("/register", "/heartbeat", "/deregister", "/status");
+  /** Instance secrets the secured server gave, by service|stage|id|... and service|stage|address|... */
+  private static final Map<String, String> secrets = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The key of the instance a body names as the server reads it: id first, else address. */
+  private static String instanceKey(JsonNode body) {
+    if (body == null || !body.isObject() || !body.path("service").isTextual()) {
+      return "";
+    }
+    String stage = body.path("stage").isTextual() ? body.path("stage").asText() : "default";
+    String prefix = body.path("service").asText() + "|" + stage + "|";
+    if (body.path("id").isTextual()) {
+      return prefix + "id|" + body.path("id").asText();
+    }
+    return body.path("address").isTextual() ? prefix + "address|" + body.path("address").asText() : "";
+  }
+
+  private static JsonNode parseOrNull(byte[] bytes) {
+    try {
+      return bytes.length == 0 ? null : JSON.readTree(bytes);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void tick(Target t, Tick tick) {
+    t.clock.advance(Duration.ofMillis(tick.millis()));
+    t.server.sweep();
+    long now = t.clock.millis();
+    for (ServiceView view : t.server.registry().allViews()) {
+      for (Instance i : view.instances()) {
+        assertThat(i.lease.end()).as("after a sweep, no ended lease: %s", i).isGreaterThan(now);
+      }
+    }
+  }
+
+  private static RawHttp.Answer exchange(Target t, Send send) throws IOException {
+    RawHttp.Answer answer = t.http.exchange(send.bytes());
+    t.requests.incrementAndGet();
+    if (send.garbage()) {
+      // What is left of garbage on the wire is no one's next request: start afresh.
+      t.http.close();
+    }
+    return answer;
+  }
+
+  private static void checkAnswer(Target t, Send send, RawHttp.Answer answer) {
     if (answer == null) {
-      assertThat(send.garbage()).as("the server closed without answering %s: %s", send, http.lastFailure).isTrue();
+      assertThat(send.garbage()).as("the server closed without answering %s: %s", send, t.http.lastFailure).isTrue();
       return;
     }
-    statuses.merge(answer.status(), 1L, Long::sum);
+    t.statuses.merge(answer.status(), 1L, Long::sum);
     if (answer.status() == 505) {
       // The one 5xx HTTP prescribes for a client's mistake: a request line of an unknown version.
       assertThat(send.garbage() && !send.summary().contains("HTTP/1.1|")).as("%s answered 505", send).isTrue();
@@ -142,18 +275,18 @@ class RouteFuzzTest {
     }
   }
 
-  private static void checkInvariants() {
-    Registry registry = server.registry();
+  private static void checkInvariants(Target t) {
+    // Plain checks, not AssertJ: they run for every instance after every request.
+    Registry registry = t.server.registry();
     long revision = registry.revision();
-    assertThat(revision).as("the index never goes back").isGreaterThanOrEqualTo(lastRevision);
-    lastRevision = revision;
+    check(revision >= t.lastRevision, () -> "the index went back from " + t.lastRevision + " to " + revision);
+    t.lastRevision = revision;
     Map<String, Integer> perService = new TreeMap<>();
     int live = 0;
     for (ServiceView view : registry.allViews()) {
-      assertThat(view.service()).matches(NAME);
-      assertThat(view.stage()).matches(NAME);
-      assertThat(view.index()).isLessThanOrEqualTo(revision);
-      assertThat(view.instances()).hasSizeLessThanOrEqualTo(MAX_INSTANCES);
+      check(NAME.matcher(view.service()).matches() && NAME.matcher(view.stage()).matches(), view::toString);
+      check(view.index() <= revision, () -> "index above the revision: " + view);
+      check(view.instances().size() <= MAX_INSTANCES, () -> "over the instance limit: " + view);
       if (view.isEmpty()) {
         continue;
       }
@@ -162,30 +295,40 @@ class RouteFuzzTest {
       Set<String> ids = new HashSet<>();
       Set<String> addresses = new HashSet<>();
       for (Instance i : view.instances()) {
-        assertThat(i.service).isEqualTo(view.service());
-        assertThat(i.stage).isEqualTo(view.stage());
-        assertThat(i.id).matches(ID);
-        assertThatCode(() -> RequestBody.address(i.address)).as("address of %s", i).doesNotThrowAnyException();
-        assertThat(AddressPolicy.denied(i.address)).as("address of %s", i).isNull();
-        assertThat(i.lease.end()).as("lease of %s", i).isNotEqualTo(Lease.REMOVED).isPositive();
-        assertThat(i.ttlMillis).isBetween(1_000L, 3_600_000L);
-        assertThat(i.status).isNotNull();
-        assertThat(i.metadata.size()).isLessThanOrEqualTo(8);
-        assertThat(ids.add(i.id)).as("ids unique in a view: %s", view).isTrue();
-        assertThat(addresses.add(i.address)).as("addresses unique in a view: %s", view).isTrue();
+        check(i.service.equals(view.service()) && i.stage.equals(view.stage()), () -> "misfiled: " + i);
+        check(ID.matcher(i.id).matches(), () -> "bad id: " + i);
+        try {
+          RequestBody.address(i.address);
+        } catch (ApiException e) {
+          throw new AssertionError("bad address: " + i, e);
+        }
+        check(AddressPolicy.denied(i.address) == null, () -> "denied address held: " + i);
+        check(i.lease.end() != Lease.REMOVED && i.lease.end() > 0, () -> "no lease: " + i);
+        check(i.ttlMillis >= 1_000 && i.ttlMillis <= 3_600_000, () -> "ttl out of range: " + i);
+        check(i.status != null && i.metadata.size() <= 8 && i.secret != null, () -> "bad fields: " + i);
+        check(ids.add(i.id), () -> "ids not unique: " + view);
+        check(addresses.add(i.address), () -> "addresses not unique: " + view);
       }
     }
-    assertThat(live).isLessThanOrEqualTo(MAX_SERVICES).isEqualTo(registry.liveServices());
+    int liveServices = live;
+    check(live <= MAX_SERVICES && live == registry.liveServices(),
+        () -> liveServices + " live services, counter " + registry.liveServices());
     Map<String, Integer> reported = new TreeMap<>();
     registry.services().forEach((name, counts) -> reported.put(name, counts.total()));
-    assertThat(reported).as("/services counts").isEqualTo(perService);
+    check(reported.equals(perService), () -> "/services counts " + reported + " != instances " + perService);
   }
 
-  private static void checkCountsOverHttp() throws IOException {
+  private static void check(boolean ok, java.util.function.Supplier<String> message) {
+    if (!ok) {
+      throw new AssertionError(message.get());
+    }
+  }
+
+  private static void checkCountsOverHttp(Target t) throws IOException {
     Map<String, Integer> perService = new TreeMap<>();
     int instances = 0;
-    long now = clock.millis();
-    for (ServiceView view : server.registry().allViews()) {
+    long now = t.clock.millis();
+    for (ServiceView view : t.server.registry().allViews()) {
       for (Instance i : view.instances()) {
         perService.merge(view.service(), 1, Integer::sum);
         if (i.lease.end() > now) {
@@ -193,16 +336,16 @@ class RouteFuzzTest {
         }
       }
     }
-    JsonNode services = JSON.readTree(get("/services").body());
+    JsonNode services = JSON.readTree(get(t, "/services").body());
     Map<String, Integer> reported = new TreeMap<>();
     services.path("services").properties().forEach(e -> reported.put(e.getKey(), e.getValue().path("total_instances").asInt()));
     assertThat(reported).as("/services over HTTP").isEqualTo(perService);
     assertThat(services.path("total_services").asInt()).isEqualTo(perService.size());
-    assertThat(JSON.readTree(get("/health").body()).path("instances").asInt()).isEqualTo(instances);
+    assertThat(JSON.readTree(get(t, "/health").body()).path("instances").asInt()).isEqualTo(instances);
   }
 
-  private static RawHttp.Answer get(String path) throws IOException {
-    RawHttp.Answer answer = http.exchange(RawHttp.request("GET", path, null, null));
+  private static RawHttp.Answer get(Target t, String path) throws IOException {
+    RawHttp.Answer answer = t.http.exchange(RawHttp.request("GET", path, null, null));
     assertThat(answer).isNotNull();
     assertThat(answer.status()).isEqualTo(200);
     return answer;
@@ -226,6 +369,11 @@ class RouteFuzzTest {
   @Provide
   Arbitrary<List<Step>> sequences() {
     return step().list().ofSize(STEPS);
+  }
+
+  @Provide
+  Arbitrary<List<Tuple.Tuple2<Step, Integer>>> securedSequences() {
+    return Combinators.combine(step(), Arbitraries.integers().between(0, 99)).as(Tuple::of).list().ofSize(STEPS);
   }
 
   Arbitrary<Step> step() {

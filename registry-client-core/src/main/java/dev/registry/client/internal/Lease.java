@@ -38,6 +38,11 @@ final class Lease implements Registration {
     this(client, instance, null, nowMillis);
   }
 
+  /** The registry's secret of the instance, or null. */
+  @Nullable String secret() {
+    return secret;
+  }
+
   Lease(RealRegistryClient client, ServiceInstance instance, @Nullable String secret, long nowMillis) {
     this.client = client;
     this.instance = instance;
@@ -47,7 +52,10 @@ final class Lease implements Registration {
 
   void startHeartbeats(ScheduledExecutorService scheduler, Duration interval) {
     long millis = interval.toMillis();
-    heartbeats = scheduler.scheduleWithFixedDelay(this::renew, millis, millis, TimeUnit.MILLISECONDS);
+    // The first heartbeat comes up to a fifth of an interval early, at random, so that instances
+    // registered together (a fleet restarted at once) do not heartbeat in step for ever.
+    long first = millis - java.util.concurrent.ThreadLocalRandom.current().nextLong(millis / 5 + 1);
+    heartbeats = scheduler.scheduleWithFixedDelay(this::renew, first, millis, TimeUnit.MILLISECONDS);
   }
 
   @Override

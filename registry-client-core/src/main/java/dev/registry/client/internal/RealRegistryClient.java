@@ -209,16 +209,22 @@ public final class RealRegistryClient implements RegistryClient {
     requireNonNull(instance, "instance");
     ensureOpen();
     ServiceInstance resolved = instance.stage() == null ? instance.withStage(config.stage()) : instance;
+    String secret = null;
     for (Lease lease : leases) {
       ServiceInstance held = lease.instance();
       if (held.service().equals(resolved.service()) && held.id().equals(resolved.id())
-          && resolved.stage().equals(held.stage()) && lease.stop()) {
-        forget(lease);
+          && resolved.stage().equals(held.stage())) {
+        secret = lease.secret(); // the registry may ask for it (docs/api.md, "Security")
+        if (lease.stop()) {
+          forget(lease);
+        }
       }
     }
+    String ownSecret = secret;
     boolean known;
     try {
-      known = retrying.call(() -> backend().deregister(resolved, config.requestTimeout()));
+      known = retrying.call(
+          () -> backend().deregister(resolved, ownSecret, config.requestTimeout()));
     } catch (RegistryException e) {
       events.registryFailed(e);
       throw e;

@@ -42,6 +42,7 @@ public final class UrlConnectionTransport implements HttpTransport {
       connection.setConnectTimeout(remainingMillis(deadline, request));
       connection.setReadTimeout(remainingMillis(deadline, request));
       connection.setRequestProperty("Accept", "application/json");
+      request.headers().forEach(connection::setRequestProperty); // the token, among others
       String body = request.body();
       if (body != null) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package dev.registry.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.registry.client.RegistryClient;
 import dev.registry.client.RetryPolicy;
@@ -121,6 +122,8 @@ class FlappingRegistryTest {
       }
       assertThat(failures).isZero();
       assertThat(chosen).isPositive();
+      // Listeners hear of a view just after choose() can see it.
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(C));
     }
     assertThat(seen).isNotEmpty().allSatisfy(s -> assertThat(s).isIn(A, B, C));
     assertThat(seen).contains(A, B, C);
