@@ -100,6 +100,9 @@ public final class RegistryAutoConfiguration {
     if (properties.getHeartbeatInterval() != null) {
       builder.heartbeatInterval(properties.getHeartbeatInterval());
     }
+    if (properties.getToken() != null) {
+      builder.token(properties.getToken());
+    }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     builder.eventListener(new CompositeEventListener(eventListeners.orderedStream().toList()));
     return builder.build();

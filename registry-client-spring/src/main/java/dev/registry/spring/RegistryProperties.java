@@ -68,6 +68,13 @@ public class RegistryProperties {
   /** Bound of one request to the registry. */
   private Duration requestTimeout = Duration.ofSeconds(5);
 
+  /**
+   * The registry's shared token, sent as {@code Authorization: Bearer} on every call; needed
+   * when the registry was started with one. Prefer an environment variable
+   * ({@code REGISTRY_TOKEN}) to a file.
+   */
+  private @Nullable String token;
+
   /** Bound of the deregistration at shutdown, retries included. */
   private Duration deregisterTimeout = Duration.ofSeconds(2);
 
@@ -298,6 +305,24 @@ public class RegistryProperties {
    */
   public void setRequestTimeout(Duration requestTimeout) {
     this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
+  }
+
+  /**
+   * Returns the registry's shared token.
+   *
+   * @return the token, or null for an open registry
+   */
+  public @Nullable String getToken() {
+    return token;
+  }
+
+  /**
+   * Sets the registry's shared token.
+   *
+   * @param token the token, or null (or empty) for none
+   */
+  public void setToken(@Nullable String token) {
+    this.token = token == null || token.isEmpty() ? null : token;
   }
 
   /**

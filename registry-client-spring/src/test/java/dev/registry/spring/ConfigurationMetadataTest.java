@@ -27,7 +27,8 @@ class ConfigurationMetadataTest {
     assertThat(properties).containsKeys("registry.enabled", "registry.urls", "registry.service-name",
         "registry.stage", "registry.instance-id", "registry.host", "registry.port",
         "registry.address", "registry.metadata", "registry.lease-ttl",
-        "registry.heartbeat-interval", "registry.request-timeout", "registry.deregister-timeout",
+        "registry.heartbeat-interval", "registry.request-timeout", "registry.token",
+        "registry.deregister-timeout",
         "registry.propagation-wait", "registry.register", "registry.discovery.order");
     assertThat(properties.get("registry.lease-ttl").path("type").asString())
         .isEqualTo("java.time.Duration");

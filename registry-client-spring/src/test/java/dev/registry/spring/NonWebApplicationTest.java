@@ -56,6 +56,26 @@ class NonWebApplicationTest {
   }
 
   @Test
+  void aWorkerPresentsTheRegistrysTokenAndWithoutItFailsToStartSayingSo() {
+    try (Registry guarded = new Registry("s3cret")) {
+      String[] settings = {"spring.application.name=billing-worker",
+          "registry.urls=" + guarded.url(), "registry.host=127.0.0.1",
+          "registry.instance-id=worker-1", "registry.deregister-timeout=500ms",
+          "registry.propagation-wait=0ms", "spring.main.banner-mode=off"};
+      try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(Apps.Worker.class)
+          .web(WebApplicationType.NONE).properties(settings).properties("registry.token=s3cret")
+          .run()) {
+        assertThat(guarded.statuses("billing-worker")).containsExactly(Map.entry("worker-1", "UP"));
+      }
+      assertThat(guarded.statuses("billing-worker")).isEmpty();
+
+      assertThatThrownBy(() -> new SpringApplicationBuilder(Apps.Worker.class)
+          .web(WebApplicationType.NONE).properties(settings).run().close())
+          .hasStackTraceContaining("401");
+    }
+  }
+
+  @Test
   void aWorkerWithAConfiguredPortRegistersThatAddress() {
     try (ConfigurableApplicationContext worker = worker("registry.port=7070")) {
       assertThat(registry.addresses("billing-worker"))

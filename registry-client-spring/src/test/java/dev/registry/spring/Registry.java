@@ -24,7 +24,16 @@ final class Registry implements AutoCloseable {
   final RegistryServer server;
 
   Registry() {
-    server = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
+    this(null);
+  }
+
+  /** A registry whose writes need {@code token} (none when null). */
+  Registry(@org.jspecify.annotations.Nullable String token) {
+    RegistryServer.Builder builder = RegistryServer.builder().host("127.0.0.1").port(0);
+    if (token != null) {
+      builder.token(token);
+    }
+    server = builder.build().start();
   }
 
   String url() {
