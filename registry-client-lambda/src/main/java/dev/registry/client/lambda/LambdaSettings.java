@@ -42,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  *     containers of the function</td><td>the service name</td></tr>
  * <tr><td>{@code REGISTRY_LEASE_TTL}</td><td>self-registration: the lease (1 s to 1 h), renewed
  *     by invocations once a third of it has passed</td><td>{@code 15m}</td></tr>
+ * <tr><td>{@code REGISTRY_TOKEN}</td><td>the registry's shared token, sent as
+ *     {@code Authorization: Bearer} on every call (keep it in a secret store, not in the
+ *     template)</td><td>none</td></tr>
  * </table>
  *
  * <p>A bad value throws {@link IllegalArgumentException} naming the variable and the value, at
@@ -57,6 +60,7 @@ import org.jspecify.annotations.Nullable;
  * @param serviceAddress the function's endpoint for self-registration, or null for none
  * @param instanceId the instance id of the self-registration, or null for the service name
  * @param leaseTtl the lease of the self-registration
+ * @param token the registry's shared token, or null for an open registry; never printed
  */
 public record LambdaSettings(
     List<URI> registryUrls,
@@ -68,7 +72,8 @@ public record LambdaSettings(
     @Nullable String serviceName,
     @Nullable URI serviceAddress,
     @Nullable String instanceId,
-    Duration leaseTtl) {
+    Duration leaseTtl,
+    @Nullable String token) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -118,7 +123,7 @@ public record LambdaSettings(
   public static LambdaSettings of(URI... registryUrls) {
     return new LambdaSettings(List.of(registryUrls), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15));
+        Duration.ofMinutes(15), null);
   }
 
   /**
@@ -159,7 +164,8 @@ public record LambdaSettings(
         blankToNull(env.get("REGISTRY_SERVICE_NAME")),
         address == null ? null : httpUri("REGISTRY_SERVICE_ADDRESS", address),
         blankToNull(env.get("REGISTRY_INSTANCE_ID")),
-        duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)));
+        duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)),
+        blankToNull(env.get("REGISTRY_TOKEN")));
   }
 
   /**
@@ -182,7 +188,7 @@ public record LambdaSettings(
   public RegistryClient.Builder clientBuilder() {
     Duration idle = cacheTtl.compareTo(Duration.ofMinutes(5)) < 0
         ? Duration.ofMinutes(10) : cacheTtl.multipliedBy(2);
-    return RegistryClient.builder()
+    RegistryClient.Builder builder = RegistryClient.builder()
         .registryUris(registryUrls)
         .transport(HttpTransport.urlConnection())
         .backgroundRefresh(false)
@@ -193,6 +199,20 @@ public record LambdaSettings(
         .requestTimeout(requestTimeout)
         .deregisterTimeout(requestTimeout)
         .leaseTtl(leaseTtl);
+    if (token != null) {
+      builder.token(token);
+    }
+    return builder;
+  }
+
+  /** Like the record's, with the token masked. */
+  @Override
+  public String toString() {
+    return "LambdaSettings[registryUrls=" + registryUrls + ", stage=" + stage + ", cacheTtl="
+        + cacheTtl + ", requestTimeout=" + requestTimeout + ", workBudget=" + workBudget
+        + ", warmUp=" + warmUp + ", serviceName=" + serviceName + ", serviceAddress="
+        + serviceAddress + ", instanceId=" + instanceId + ", leaseTtl=" + leaseTtl + ", token="
+        + (token == null ? "none" : "(set)") + "]";
   }
 
   /**

@@ -54,6 +54,29 @@ class LambdaSettingsTest {
     assertThat(s.leaseTtl()).isEqualTo(Duration.ofHours(1));
   }
 
+  @Test
+  void theTokenIsReadNeverPrintedAndReachesATokenProtectedRegistry() {
+    try (dev.registry.server.RegistryServer server = dev.registry.server.RegistryServer.builder()
+        .host("127.0.0.1").port(0).token("s3cret-t0ken").build().start()) {
+      LambdaSettings s = LambdaSettings.fromEnvironment(Map.of(
+          "REGISTRY_URLS", server.uri().toString(), "REGISTRY_TOKEN", "s3cret-t0ken"));
+      assertThat(s.token()).isEqualTo("s3cret-t0ken");
+      assertThat(s.toString()).doesNotContain("s3cret-t0ken").contains("token=(set)");
+
+      try (dev.registry.client.RegistryClient client = s.clientBuilder().build()) {
+        client.registerOnce(dev.registry.client.ServiceInstance.builder("orders")
+            .id("orders-1").address("http://127.0.0.1:9000").build());
+        assertThat(client.instances("orders")).hasSize(1);
+      }
+      try (dev.registry.client.RegistryClient client = LambdaSettings.fromEnvironment(Map.of(
+          "REGISTRY_URLS", server.uri().toString())).clientBuilder().build()) {
+        assertThatThrownBy(() -> client.registerOnce(dev.registry.client.ServiceInstance
+            .builder("orders").id("orders-2").address("http://127.0.0.1:9001").build()))
+            .hasMessageContaining("401");
+      }
+    }
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "REGISTRY_URLS|ftp://x|REGISTRY_URLS must hold absolute http(s) URLs: 'ftp://x'",
