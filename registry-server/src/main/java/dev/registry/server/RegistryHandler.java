@@ -267,7 +267,9 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         }
       }
       CatalogView catalog = new CatalogView(stage, highest, Collections.unmodifiableMap(views));
-      send(response, callback, 200, Json.catalog(catalog, clock.millis()), highest);
+      Map<String, Object> body = Json.catalog(catalog, clock.millis());
+      body.put("delta", !full);  // also tells a client that this server knows the parameter
+      send(response, callback, 200, body, highest);
     };
     if (!full
         && park(request, response, callback, wait, answer,

@@ -54,6 +54,7 @@ class ServiceCatalogTest {
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(names(reply.json())).containsExactly("a", "c", "missing");
+    assertThat(reply.json().get("delta").asBoolean()).isFalse();
     assertThat(reply.json().get("services").get("a").get("count").asInt()).isEqualTo(1);
     JsonNode missing = reply.json().get("services").get("missing");
     assertThat(missing.get("count").asInt()).isZero();
@@ -102,6 +103,7 @@ class ServiceCatalogTest {
 
     TestHttp.Reply reply = get(poll);
     assertThat(names(reply.json())).containsExactly("b");
+    assertThat(reply.json().get("delta").asBoolean()).isTrue();
     assertThat(reply.json().get("services").get("b").get("count").asInt()).isEqualTo(2);
     assertThat(reply.json().get("index").asLong()).isGreaterThan(index);
     // The fired watch is forgotten on every service it was parked on, not only the changed one.
@@ -157,6 +159,7 @@ class ServiceCatalogTest {
     TestHttp.Reply reply = get(http.getAsync("/catalog?services=a,b&index=1000&wait=30s"));
 
     assertThat(names(reply.json())).containsExactly("a", "b");
+    assertThat(reply.json().get("delta").asBoolean()).isFalse();
     assertThat(reply.json().get("index").asLong()).isLessThan(1000);
     assertThat(reply.json().get("services").get("b").get("count").asInt()).isZero();
   }
@@ -221,6 +224,8 @@ class ServiceCatalogTest {
     http.register("a", "http://h:1");
     http.register("b", "http://h:2");
 
-    assertThat(names(http.get("/catalog").json())).containsExactly("a", "b");
+    TestHttp.Reply reply = http.get("/catalog");
+    assertThat(names(reply.json())).containsExactly("a", "b");
+    assertThat(reply.json().has("delta")).isFalse();
   }
 }
