@@ -75,6 +75,24 @@ class StagePollFallbackTest {
   }
 
   @Test
+  void aDeltaFromAnotherRunOfTheRegistryMakesTheNextPollAskInFull() {
+    registry.then("/discover", view("payment-service", 7, "p1", "http://10.0.0.1:80"));
+    registry.then("/catalog", json(200, "{\"stage\":\"default\",\"index\":40,\"delta\":false,"
+        + "\"epoch\":\"run1\",\"services\":{\"payment-service\":{\"index\":40,\"instances\":[]}}}"));
+    // The registry restarted between two polls and its indexes already passed 40.
+    registry.then("/catalog", json(200, "{\"stage\":\"default\",\"index\":55,\"delta\":true,"
+        + "\"epoch\":\"run2\",\"services\":{\"payment-service\":{\"index\":55,\"instances\":[]}}}"));
+    registry.answer("/catalog", DiscoveryProtocolTest.HELD);
+    client = builder().build();
+
+    client.instances("payment-service");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> stagePolls().size() == 3);
+    assertThat(stagePolls()).extracting(r -> r.getUrl().queryParameter("index"))
+        .containsExactly("0", "40", "0");
+  }
+
+  @Test
   void aRegistryThatIgnoresTheServicesListIsWatchedServiceByService() {
     // An older reference server answers its whole catalog, with no "delta".
     registry.then("/discover", view("payment-service", 7, "p1", "http://10.0.0.1:80"))

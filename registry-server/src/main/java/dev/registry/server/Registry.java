@@ -40,6 +40,11 @@ final class Registry {
   private final Limits limits;
   private final boolean requireSecret;
   private final SecureRandom random = new SecureRandom();
+  /**
+   * Names this run of the registry: its indexes mean nothing to another run, so a client that
+   * sees the epoch change knows that a delta against its old index may miss changes.
+   */
+  final String epoch = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, Stage> stages = new ConcurrentHashMap<>();
 

@@ -269,6 +269,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       CatalogView catalog = new CatalogView(stage, highest, Collections.unmodifiableMap(views));
       Map<String, Object> body = Json.catalog(catalog, clock.millis());
       body.put("delta", !full);  // also tells a client that this server knows the parameter
+      body.put("epoch", registry.epoch);
       send(response, callback, 200, body, highest);
     };
     if (!full

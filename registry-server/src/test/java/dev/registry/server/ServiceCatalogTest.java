@@ -161,6 +161,7 @@ class ServiceCatalogTest {
     assertThat(names(reply.json())).containsExactly("a", "b");
     assertThat(reply.json().get("delta").asBoolean()).isFalse();
     assertThat(reply.json().get("index").asLong()).isLessThan(1000);
+    assertThat(reply.json().get("epoch").asText()).isNotEmpty();
     assertThat(reply.json().get("services").get("b").get("count").asInt()).isZero();
   }
 
@@ -217,6 +218,17 @@ class ServiceCatalogTest {
     server.sweep();
     // The unnamed, never-registered b was only held for the watch and is pruned again.
     assertThat(server.registry().allViews()).extracting(ServiceView::service).containsExactly("a");
+  }
+
+  @Test
+  void theEpochStaysForARunAndChangesWithARestart() {
+    String epoch = http.get("/catalog?services=a").json().get("epoch").asText();
+    assertThat(http.get("/catalog?services=b").json().get("epoch").asText()).isEqualTo(epoch);
+    int port = server.port();
+    server.close();
+    server = RegistryServer.builder().host("127.0.0.1").port(port).clock(clock).build().start();
+
+    assertThat(http.get("/catalog?services=a").json().get("epoch").asText()).isNotEqualTo(epoch);
   }
 
   @Test

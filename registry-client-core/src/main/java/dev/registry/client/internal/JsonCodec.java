@@ -141,7 +141,8 @@ final class JsonCodec {
       if (!(catalog.get("index") instanceof Long index)) {
         throw new IOException("index of the catalog is not an integer: " + catalog.get("index"));
       }
-      return new RegistryBackend.ServiceCatalog(index, delta, views(catalog, stage));
+      return new RegistryBackend.ServiceCatalog(index, delta, views(catalog, stage),
+          catalog.get("epoch") instanceof String epoch ? epoch : null);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("unreadable catalog of stage " + stage + ": " + e.getMessage(), e);
     }

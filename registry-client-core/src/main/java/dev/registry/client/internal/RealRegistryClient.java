@@ -572,7 +572,7 @@ public final class RealRegistryClient implements RegistryClient {
 
   private void stagePollAnswered(StagePoll poll, StagePoll.Request request,
       RegistryBackend.ServiceCatalog answer, long started) {
-    if (!poll.answered(request, answer.index())) {
+    if (!poll.answered(request, answer.index(), answer.delta(), answer.epoch())) {
       return;
     }
     events.registryReachable();

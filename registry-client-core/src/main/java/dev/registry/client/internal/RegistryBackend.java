@@ -93,9 +93,9 @@ interface RegistryBackend {
   /**
    * An answer of {@link #watchServices}: the index to ask past next, whether it holds only the
    * views that changed ({@code delta}) or every named one, and those views (an empty view for
-   * a service without instances).
+   * a service without instances), and the registry's epoch (a name of its run; null if none).
    */
-  record ServiceCatalog(long index, boolean delta, Map<String, ServiceView> views) {}
+  record ServiceCatalog(long index, boolean delta, Map<String, ServiceView> views, @Nullable String epoch) {}
 
   /**
    * One long-poll for many services: returns the views of the named services of {@code stage}

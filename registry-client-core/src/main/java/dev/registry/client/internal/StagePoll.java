@@ -33,6 +33,8 @@ final class StagePoll {
   private Set<String> asked = Set.of();
   /** The index of the last answer; 0 asks for every view in full. */
   private long index;
+  /** The registry's epoch in the last answer; a change means its indexes restarted. */
+  private @Nullable String epoch;
   /** Bumped by every poll started; an answer of an older one is dropped. */
   private long generation;
   /** Whether a poll is in flight or its next step is scheduled. */
@@ -114,14 +116,19 @@ final class StagePoll {
   }
 
   /**
-   * Takes the answer of poll {@code request}: its index, and that its names were asked.
+   * Takes the answer of poll {@code request}: its index (0 when the registry's epoch changed
+   * under a delta), and that its names were asked.
    * Returns false when the poll was superseded (its answer is dropped).
    */
-  synchronized boolean answered(Request request, long answerIndex) {
+  synchronized boolean answered(Request request, long answerIndex, boolean delta, @Nullable String answerEpoch) {
     if (request.generation() != generation) {
       return false;
     }
-    index = answerIndex;
+    // A delta from another run of the registry than the last answer's may miss changes below
+    // our index (its indexes started again): the next poll asks in full.
+    boolean restarted = delta && epoch != null && answerEpoch != null && !epoch.equals(answerEpoch);
+    epoch = answerEpoch;
+    index = restarted ? 0 : answerIndex;
     asked = new HashSet<>(request.names());
     failures = 0;
     inFlight = null;

@@ -122,6 +122,8 @@ class FlappingRegistryTest {
       assertThat(failures).isZero();
       assertThat(chosen).isPositive();
     }
+    // The view is published before its listeners are told, on the long-poll's thread.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(C));
     assertThat(seen).isNotEmpty().allSatisfy(s -> assertThat(s).isIn(A, B, C));
     assertThat(seen).contains(A, B, C);
   }
