@@ -33,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threads.</b> Building a client does no I/O and starts no thread. The first
  * registration or lookup starts one named daemon scheduler thread (unless a scheduler was
  * given to the builder), which sends heartbeats and runs the periodic refresh; long-polls run
- * on the HTTP transport's asynchronous machinery. With
+ * on the HTTP transport's asynchronous machinery, one per stage for all the cached services of
+ * that stage (not one per service: each held request costs the transport a thread and a
+ * connection). With
  * {@link Builder#backgroundRefresh(boolean) backgroundRefresh(false)} no thread is started at
  * all and due work runs inline (see {@link #runDueWork()}).
  *

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +40,11 @@ final class Registry {
   private final Limits limits;
   private final boolean requireSecret;
   private final SecureRandom random = new SecureRandom();
+  /**
+   * Names this run of the registry: its indexes mean nothing to another run, so a client that
+   * sees the epoch change knows that a delta against its old index may miss changes.
+   */
+  final String epoch = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, Stage> stages = new ConcurrentHashMap<>();
 
@@ -510,6 +516,57 @@ final class Registry {
       }
       stage.watches.add(watch);
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Parks {@code watch} on every named service until one of their views changes past {@code
+   * index}. Returns false, parking nothing, when one already has an index above {@code index},
+   * when {@code index} is above every index this registry handed out (it restarted: answer the
+   * full views at once), or when the registry is closed. The caller forgets the watch with
+   * {@link #unwatchServices} once it fired, since it stays parked on the other services.
+   */
+  boolean watchServices(String stageName, Collection<String> serviceNames, long index, Watch watch) {
+    expireIfDue();
+    lock.lock();
+    try {
+      if (closed || index > revision) {
+        return false;
+      }
+      Stage stage = stages.computeIfAbsent(stageName, Stage::new);
+      List<Service> services = new ArrayList<>(serviceNames.size());
+      for (String name : serviceNames) {
+        Service service = stage.services.computeIfAbsent(name, n -> new Service(n, stageName, prunedFloor));
+        if (service.view.index() > index) {
+          return false;
+        }
+        services.add(service);
+      }
+      for (Service service : services) {
+        service.watches.add(watch);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets a watch parked by {@link #watchServices}; idempotent. */
+  void unwatchServices(Watch watch, String stageName, Collection<String> serviceNames) {
+    lock.lock();
+    try {
+      Stage stage = stages.get(stageName);
+      if (stage == null) {
+        return;
+      }
+      for (String name : serviceNames) {
+        Service service = stage.services.get(name);
+        if (service != null) {
+          service.watches.remove(watch);
+        }
+      }
     } finally {
       lock.unlock();
     }

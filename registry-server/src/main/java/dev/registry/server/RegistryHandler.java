@@ -3,9 +3,13 @@ package dev.registry.server;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   static final Duration MAX_WAIT = Duration.ofSeconds(300);
   static final String INDEX_HEADER = "X-Registry-Index";
   static final String SECRET_HEADER = "X-Instance-Secret";
+  /** The most service names one {@code GET /catalog?services=} may name. */
+  static final int MAX_CATALOG_SERVICES = 1000;
   /** Bodies declared up to this size are read and dropped before the 413; larger ones close. */
   static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
@@ -222,6 +228,11 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     String stage = queryStage(query);
     Long index = queryIndex(query);
     Duration wait = queryWait(query);
+    Set<String> names = queryServices(query);
+    if (names != null) {
+      serviceCatalog(request, response, callback, stage, names, index, wait);
+      return;
+    }
     Runnable answer = () -> {
       CatalogView catalog = registry.catalog(stage);
       send(response, callback, 200, Json.catalog(catalog, clock.millis()), catalog.index());
@@ -230,6 +241,41 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         && park(request, response, callback, wait, answer,
             w -> registry.watchCatalog(stage, index, w),
             w -> registry.unwatch(w, stage, null))) {
+      return;
+    }
+    answer.run();
+  }
+
+  /**
+   * The catalog of the named services only. Without an index, with index 0, or with an index
+   * above every one this registry handed out (it restarted), the answer is full: every named
+   * service, an empty one with {@code count} 0. Otherwise it is a delta: only the named services
+   * whose view changed past the index, held until one does. Its index is the highest of the named
+   * views, so that nothing about them past it is missed by the next poll.
+   */
+  private void serviceCatalog(Request request, Response response, Callback callback, String stage,
+      Set<String> names, @Nullable Long index, Duration wait) {
+    boolean full = index == null || index == 0 || index > registry.revision();
+    Runnable answer = () -> {
+      Map<String, ServiceView> views = new TreeMap<>();
+      long highest = 0;
+      for (String name : names) {
+        ServiceView view = registry.view(name, stage);
+        highest = Math.max(highest, view.index());
+        if (full || view.index() > index) {
+          views.put(name, view);
+        }
+      }
+      CatalogView catalog = new CatalogView(stage, highest, Collections.unmodifiableMap(views));
+      Map<String, Object> body = Json.catalog(catalog, clock.millis());
+      body.put("delta", !full);  // also tells a client that this server knows the parameter
+      body.put("epoch", registry.epoch);
+      send(response, callback, 200, body, highest);
+    };
+    if (!full
+        && park(request, response, callback, wait, answer,
+            w -> registry.watchServices(stage, names, index, w),
+            w -> registry.unwatchServices(w, stage, names), true)) {
       return;
     }
     answer.run();
@@ -269,10 +315,19 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
    */
   private boolean park(Request request, Response response, Callback callback, Duration wait, Runnable answer,
       Predicate<Watch> watch, Consumer<Watch> unwatch) {
+    return park(request, response, callback, wait, answer, watch, unwatch, false);
+  }
+
+  /**
+   * @param unwatchOnChange whether a fired watch must still be forgotten: it was parked in
+   *     several places (one per named service) and the change cleared only one of them
+   */
+  private boolean park(Request request, Response response, Callback callback, Duration wait, Runnable answer,
+      Predicate<Watch> watch, Consumer<Watch> unwatch, boolean unwatchOnChange) {
     if (wait.isZero()) {
       return false;
     }
-    LongPoll poll = new LongPoll(request, response, callback, answer, unwatch);
+    LongPoll poll = new LongPoll(request, response, callback, answer, unwatch, unwatchOnChange);
     request.addFailureListener(poll::failed);
     EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
     long idle = wait.toMillis() + IDLE_MARGIN_MILLIS;
@@ -297,9 +352,12 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     final Callback callback;
     final Runnable answer;
     final Consumer<Watch> unwatch;
+    final boolean unwatchOnChange;
     volatile Scheduler.@Nullable Task timeout;
 
-    LongPoll(Request request, Response response, Callback callback, Runnable answer, Consumer<Watch> unwatch) {
+    LongPoll(Request request, Response response, Callback callback, Runnable answer, Consumer<Watch> unwatch,
+        boolean unwatchOnChange) {
+      this.unwatchOnChange = unwatchOnChange;
       this.request = request;
       this.response = response;
       this.callback = callback;
@@ -314,7 +372,12 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         if (task != null) {
           task.cancel();
         }
-        executor.execute(() -> guard(request, response, callback, answer));
+        executor.execute(() -> {
+          if (unwatchOnChange) {
+            unwatch.accept(this);
+          }
+          guard(request, response, callback, answer);
+        });
       }
     }
 
@@ -419,6 +482,35 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       return RequestBody.name("stage", stage);
     } catch (ApiException e) {
       throw ApiException.invalidQuery(e.getMessage());
+    }
+  }
+
+  /**
+   * The {@code services} parameter: comma-separated names, duplicates dropped, at most {@link
+   * #MAX_CATALOG_SERVICES}; null when absent.
+   */
+  private static @Nullable Set<String> queryServices(Fields query) {
+    String services = query.getValue("services");
+    if (services == null) {
+      return null;
+    }
+    Set<String> names = new LinkedHashSet<>();
+    int start = 0;
+    while (true) {
+      int comma = services.indexOf(',', start);
+      String name = comma < 0 ? services.substring(start) : services.substring(start, comma);
+      try {
+        names.add(RequestBody.name("services", name));
+      } catch (ApiException e) {
+        throw ApiException.invalidQuery(e.getMessage());
+      }
+      if (names.size() > MAX_CATALOG_SERVICES) {
+        throw ApiException.invalidQuery("services may name at most " + MAX_CATALOG_SERVICES + " services");
+      }
+      if (comma < 0) {
+        return names;
+      }
+      start = comma + 1;
     }
   }
 

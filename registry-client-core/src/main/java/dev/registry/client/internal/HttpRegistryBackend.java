@@ -12,9 +12,11 @@ import dev.registry.client.spi.TransportResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /** The reference server's wire (docs/api.md) over an {@link HttpTransport}. */
@@ -117,8 +119,38 @@ final class HttpRegistryBackend implements RegistryBackend {
   @Override
   public CompletableFuture<ServiceView> watch(
       String service, String stage, long index, Duration wait, Duration timeout) {
-    URI base = endpoints.current();
     String path = discoverPath(service, stage) + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
+    return sendAsync(path, timeout, x -> {
+      checkTransient(x);
+      return view(x, service, stage);
+    });
+  }
+
+  @Override
+  public CompletableFuture<@Nullable ServiceCatalog> watchServices(
+      String stage, Collection<String> services, long index, Duration wait, Duration timeout) {
+    String path = "/catalog?stage=" + stage + "&services=" + String.join(",", services)
+        + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
+    return sendAsync(path, timeout, x -> {
+      int code = x.response.code();
+      if (code == 404 && JsonCodec.error(x.response.body()).error().equals("not_found")) {
+        return null;  // a registry without the catalog route (the seed's)
+      }
+      checkTransient(x);
+      if (code != 200) {
+        throw refusal(x);
+      }
+      try {
+        return JsonCodec.serviceCatalog(x.response.body(), stage);
+      } catch (IOException e) {
+        throw unreadable(x, e);
+      }
+    });
+  }
+
+  /** An asynchronous GET at the current URL; {@code read} turns the answer into the result. */
+  private <T> CompletableFuture<T> sendAsync(String path, Duration timeout, Function<Exchange, T> read) {
+    URI base = endpoints.current();
     TransportRequest request = new TransportRequest("GET", uri(base, path), null, timeout, headers);
     CompletableFuture<TransportResponse> call;
     try {
@@ -127,16 +159,14 @@ final class HttpRegistryBackend implements RegistryBackend {
       call = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<TransportResponse> theCall = call;
-    CompletableFuture<ServiceView> result = call.handle((response, failure) -> {
+    CompletableFuture<T> result = call.handle((response, failure) -> {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
         throw new CompletionException(failed(base, request, cause));
       }
-      Exchange x = new Exchange(base, request, response);
       try {
-        checkTransient(x);
-        return view(x, service, stage);
+        return read.apply(new Exchange(base, request, response));
       } catch (RegistryException e) {
         throw new CompletionException(e);
       }

@@ -122,19 +122,42 @@ final class JsonCodec {
    */
   static Map<String, ServiceView> catalog(String body, String stage) throws IOException {
     try {
-      Map<?, ?> catalog = object(Json.parse(body), "a catalog");
-      Map<String, ServiceView> views = new LinkedHashMap<>();
-      if (catalog.get("services") instanceof Map<?, ?> services) {
-        for (Map.Entry<?, ?> e : services.entrySet()) {
-          String service = (String) e.getKey();
-          views.put(service, view(object(e.getValue(), "service " + service + " of the catalog"),
-              service, stage));
-        }
-      }
-      return views;
+      return views(object(Json.parse(body), "a catalog"), stage);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("unreadable catalog of stage " + stage + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads an answer of {@code GET /catalog?services=}: null when it carries no {@code delta}
+   * (a registry that ignored the list and answered its whole catalog).
+   */
+  static RegistryBackend.@Nullable ServiceCatalog serviceCatalog(String body, String stage) throws IOException {
+    try {
+      Map<?, ?> catalog = object(Json.parse(body), "a catalog");
+      if (!(catalog.get("delta") instanceof Boolean delta)) {
+        return null;
+      }
+      if (!(catalog.get("index") instanceof Long index)) {
+        throw new IOException("index of the catalog is not an integer: " + catalog.get("index"));
+      }
+      return new RegistryBackend.ServiceCatalog(index, delta, views(catalog, stage),
+          catalog.get("epoch") instanceof String epoch ? epoch : null);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IOException("unreadable catalog of stage " + stage + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, ServiceView> views(Map<?, ?> catalog, String stage) throws IOException {
+    Map<String, ServiceView> views = new LinkedHashMap<>();
+    if (catalog.get("services") instanceof Map<?, ?> services) {
+      for (Map.Entry<?, ?> e : services.entrySet()) {
+        String service = (String) e.getKey();
+        views.put(service, view(object(e.getValue(), "service " + service + " of the catalog"),
+            service, stage));
+      }
+    }
+    return views;
   }
 
   /** The fields of a view object. */

@@ -8,6 +8,7 @@ import dev.registry.client.NoInstanceAvailableException;
 import dev.registry.client.Registration;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.RegistryException;
+import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceListener;
@@ -41,6 +42,8 @@ public final class RealRegistryClient implements RegistryClient {
   private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
   /** A long-poll answered this fast with the same index means the server does not hold. */
   private static final long MIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /** How long a join waits before restarting its stage poll, so a burst of lookups makes one. */
+  private static final long JOIN_DELAY_MILLIS = 50;
 
   final ClientConfig config;
   final Clock clock;
@@ -51,6 +54,10 @@ public final class RealRegistryClient implements RegistryClient {
   private final Endpoints endpoints;
   private final ServiceCache cache;
   private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
+  /** The long-polls of each stage (one per {@link StagePoll#MAX_NAME_CHARS} of names). */
+  private final ConcurrentHashMap<String, List<StagePoll>> stagePolls = new ConcurrentHashMap<>();
+  /** Stages whose registry answers no stage poll: each service there polls on its own. */
+  private final Set<String> perServiceStages = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
   private final @Nullable SnapshotFile snapshotFile;
 
@@ -475,8 +482,181 @@ public final class RealRegistryClient implements RegistryClient {
     return () -> holder.listeners.remove(listener);
   }
 
+  /**
+   * Starts watching a service: it joins a long-poll of its stage (restarted shortly to name it),
+   * or, where the registry cannot answer those, gets a long-poll of its own.
+   */
   private void startWatching(ServiceHolder holder) {
-    if (config.backgroundRefresh() && holder.watching.compareAndSet(false, true)) {
+    if (!config.backgroundRefresh() || !holder.watching.compareAndSet(false, true)) {
+      return;
+    }
+    List<StagePoll> polls = stagePolls.computeIfAbsent(holder.stage, s -> new ArrayList<>());
+    StagePoll joined = null;
+    synchronized (polls) {
+      if (!perServiceStages.contains(holder.stage)) {
+        for (StagePoll poll : polls) {
+          if (poll.fits(holder.service)) {
+            joined = poll;
+            break;
+          }
+        }
+        if (joined == null) {
+          joined = new StagePoll(holder.stage);
+          polls.add(joined);
+        }
+        joined.join(holder);
+      }
+    }
+    if (joined == null) {
+      pollOnce(holder);
+    } else if (joined.restartWanted() && joined.restartQueued.compareAndSet(false, true)) {
+      StagePoll poll = joined;
+      try {
+        scheduler().schedule(() -> {
+          poll.restartQueued.set(false);
+          runStep(poll, () -> pollStage(poll));
+        }, JOIN_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException | IllegalStateException e) {
+        poll.restartQueued.set(false);
+        log().debug("{} not started: client closing", poll);
+      }
+    }
+  }
+
+  /**
+   * One step of a stage's long-poll loop: {@code GET /catalog?stage=&services=&index=&wait=}
+   * naming the services that joined it; the next step starts from its answer.
+   */
+  private void pollStage(StagePoll poll) {
+    if (closed) {
+      return;
+    }
+    StagePoll.Request request = poll.next();
+    if (request == null) {
+      return;
+    }
+    long started = System.nanoTime();
+    Duration wait = config.longPollWait();
+    CompletableFuture<RegistryBackend.@Nullable ServiceCatalog> call;
+    try {
+      call = backend().watchServices(poll.stage, request.names(), request.index(), wait,
+          wait.plus(config.requestTimeout()));
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    if (!poll.started(request.generation(), call)) {
+      call.cancel(true);
+      return;
+    }
+    call.whenComplete((answer, failure) -> {
+      if (closed || !poll.current(request)) {
+        return;
+      }
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        if (cause instanceof RegistryRejectedException) {
+          perService(poll.stage);  // a registry that refuses the list
+        } else if (!(cause instanceof CancellationException)) {
+          stagePollFailed(poll, request, cause);
+        }
+      } else if (answer == null) {
+        perService(poll.stage);
+      } else {
+        stagePollAnswered(poll, request, answer, started);
+      }
+    });
+  }
+
+  private void stagePollAnswered(StagePoll poll, StagePoll.Request request,
+      RegistryBackend.ServiceCatalog answer, long started) {
+    if (!poll.answered(request, answer.index(), answer.delta(), answer.epoch())) {
+      return;
+    }
+    events.registryReachable();
+    long now = clock.millis();
+    for (ServiceHolder holder : request.holders()) {
+      if (holder.closed) {
+        continue;
+      }
+      ServiceView view = answer.views().get(holder.service);
+      if (view == null && !answer.delta()) {
+        view = new ServiceView(holder.service, holder.stage, answer.index(), List.of(), false);
+      }
+      if (view != null) {
+        counters.refreshes.increment();
+        applied(holder, view);
+      } else {
+        holder.checkedAtMillis = now;  // unchanged: confirmed for the safety net
+      }
+    }
+    if (answer.views().isEmpty() && System.nanoTime() - started < MIN_POLL_NANOS) {
+      scheduleStage(poll, 1000);  // a registry that does not hold the poll
+    } else {
+      pollStage(poll);
+    }
+  }
+
+  private void stagePollFailed(StagePoll poll, StagePoll.Request request, Throwable cause) {
+    if (!poll.failed(request)) {
+      return;
+    }
+    RegistryException e = cause instanceof RegistryException re
+        ? re
+        : new RegistryUnavailableException(poll + " failed: " + cause, 0, cause);
+    events.registryFailed(e);
+    long now = clock.millis();
+    for (ServiceHolder holder : request.holders()) {
+      holder.markStale(now);
+    }
+    log().debug("{} failed", poll, e);
+    scheduleStage(poll, retrying.backoffMillis(poll.failures()));
+  }
+
+  private void scheduleStage(StagePoll poll, long delayMillis) {
+    if (closed) {
+      return;
+    }
+    synchronized (poll) {
+      try {
+        poll.waiting(scheduler().schedule(() -> runStep(poll, () -> pollStage(poll)),
+            delayMillis, TimeUnit.MILLISECONDS));
+      } catch (RejectedExecutionException | IllegalStateException e) {
+        log().debug("{} stopped: client closing", poll);
+      }
+    }
+  }
+
+  private static void runStep(StagePoll poll, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      log().warn("{} failed unexpectedly", poll, e);
+    }
+  }
+
+  /**
+   * The registry cannot answer a stage poll (the seed's has no catalog route; an older one
+   * ignores {@code services}): every service of the stage polls on its own from now on.
+   */
+  private void perService(String stage) {
+    List<StagePoll> polls = stagePolls.get(stage);
+    if (polls == null) {
+      return;
+    }
+    List<ServiceHolder> holders = new ArrayList<>();
+    synchronized (polls) {
+      if (!perServiceStages.add(stage)) {
+        return;
+      }
+      for (StagePoll poll : polls) {
+        holders.addAll(poll.holders());
+        poll.stop();
+      }
+      polls.clear();
+    }
+    log().debug("The registry answers no stage poll; each service of stage {} polls on its own", stage);
+    for (ServiceHolder holder : holders) {
       pollOnce(holder);
     }
   }
@@ -691,6 +871,11 @@ public final class RealRegistryClient implements RegistryClient {
       lease.stop();
     }
     cache.invalidateAll();
+    for (List<StagePoll> polls : stagePolls.values()) {
+      synchronized (polls) {
+        polls.forEach(StagePoll::stop);
+      }
+    }
     long deadline = System.nanoTime() + config.deregisterTimeout().toNanos();
     for (Lease lease : all) {
       lease.deregister(deadline);

@@ -5,6 +5,7 @@ import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -88,4 +89,24 @@ interface RegistryBackend {
    */
   CompletableFuture<ServiceView> watch(
       String service, String stage, long index, Duration wait, Duration timeout);
+
+  /**
+   * An answer of {@link #watchServices}: the index to ask past next, whether it holds only the
+   * views that changed ({@code delta}) or every named one, and those views (an empty view for
+   * a service without instances), and the registry's epoch (a name of its run; null if none).
+   */
+  record ServiceCatalog(long index, boolean delta, Map<String, ServiceView> views, @Nullable String epoch) {}
+
+  /**
+   * One long-poll for many services: returns the views of the named services of {@code stage}
+   * that changed past {@code index} (every named one when {@code index} is 0 or the registry
+   * restarted) once one of them changes, or when {@code wait} ends. Completes with null when
+   * the registry cannot do this (no such route, or it ignores the list): the caller then
+   * watches each service with {@link #watch}. The default completes with null. Completes
+   * exceptionally and cancels as {@link #watch} does.
+   */
+  default CompletableFuture<@Nullable ServiceCatalog> watchServices(
+      String stage, Collection<String> services, long index, Duration wait, Duration timeout) {
+    return CompletableFuture.completedFuture(null);
+  }
 }

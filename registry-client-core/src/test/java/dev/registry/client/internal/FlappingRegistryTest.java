@@ -125,6 +125,8 @@ class FlappingRegistryTest {
       // Listeners hear of a view just after choose() can see it.
       await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(C));
     }
+    // The view is published before its listeners are told, on the long-poll's thread.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(C));
     assertThat(seen).isNotEmpty().allSatisfy(s -> assertThat(s).isIn(A, B, C));
     assertThat(seen).contains(A, B, C);
   }
