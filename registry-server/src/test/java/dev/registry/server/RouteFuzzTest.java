@@ -347,7 +347,8 @@ class RouteFuzzTest {
   private static RawHttp.Answer get(Target t, String path) throws IOException {
     RawHttp.Answer answer = t.http.exchange(RawHttp.request("GET", path, null, null));
     assertThat(answer).isNotNull();
-    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.status()).as("GET %s answered %s", path,
+        new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
     return answer;
   }
 
