@@ -25,6 +25,12 @@ final class JsonErrorHandler extends ErrorHandler {
       status = 500;
     }
     String message = request.getAttribute(ERROR_MESSAGE) instanceof String m ? m : HttpStatus.getMessage(status);
+    if (request.getAttribute(ERROR_STATUS) != null) {
+      // An error Jetty raised itself (an ambiguous or illegal path such as %00, a failure):
+      // it closes the connection after this answer, so say so. Without the header a client
+      // that keeps the connection may write its next request into the closing socket.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
     RegistryHandler.send(response, callback, status, Json.error(code(status), message), null);
     return true;
   }

@@ -179,6 +179,22 @@ class BadRequestTest {
   }
 
   @Test
+  void aPathJettyRefusesIsAJson400ThatSaysTheConnectionCloses() throws Exception {
+    RawHttp raw = new RawHttp("127.0.0.1", server.port());
+    try {
+      RawHttp.Answer answer = raw.exchange(RawHttp.request("DELETE", "/discover/%00?stage=production", null, null));
+
+      assertThat(answer.status()).isEqualTo(400);
+      assertThat(TestHttp.JSON.readTree(answer.body()).get("error").asText()).isEqualTo("bad_request");
+      // Jetty closes the connection after such a request; without this header a client that
+      // keeps it would write its next request into the closing socket.
+      assertThat(answer.header("connection")).isEqualTo("close");
+    } finally {
+      raw.close();
+    }
+  }
+
+  @Test
   void aChunkedBodyOverTheLimitIs413() throws Exception {
     var client = java.net.http.HttpClient.newHttpClient();
     byte[] body = ("{\"service\": \"s\", \"address\": \"http://h:1\", \"pad\": \"" + "x".repeat(70_000) + "\"}")
