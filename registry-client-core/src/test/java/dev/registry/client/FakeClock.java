@@ -7,11 +7,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that moves only when told to. */
-final class FakeClock extends Clock {
+/** A clock that moves only when told to (public for the tests of the internal package). */
+public final class FakeClock extends Clock {
   private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
 
-  void advance(Duration duration) {
+  /** Moves the clock forward by {@code duration}. */
+  public void advance(Duration duration) {
     millis.addAndGet(duration.toMillis());
   }
 

@@ -3,6 +3,7 @@ package dev.registry.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.client.FakeClock;
 import dev.registry.client.Registration;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.RetryPolicy;
@@ -12,11 +13,7 @@ import dev.registry.server.RegistryServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -301,35 +297,6 @@ class FaultsTest {
 
   static MockResponse json(int code, String body) {
     return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
-  }
-
-  /** A clock that moves only when told to. */
-  static final class FakeClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 
 }

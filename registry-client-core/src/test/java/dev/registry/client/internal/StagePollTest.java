@@ -3,6 +3,7 @@ package dev.registry.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.client.FakeClock;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.RetryPolicy;
 import dev.registry.client.ServiceInstance;
@@ -12,10 +13,7 @@ import dev.registry.client.spi.TransportRequest;
 import dev.registry.client.spi.TransportResponse;
 import dev.registry.server.RegistryServer;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +22,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,30 +103,6 @@ class StagePollTest {
       }
     }
     return null;
-  }
-
-  /** A clock the test moves; Caffeine's idle expiry reads it. */
-  static final class MovableClock extends Clock {
-    final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
   }
 
   private RegistryClient.Builder builder() {
@@ -243,7 +216,7 @@ class StagePollTest {
     for (String s : List.of("a", "b", "c", "d")) {
       registrar.registerOnce(instance(s, 9000 + s.charAt(0)));
     }
-    MovableClock clock = new MovableClock();
+    FakeClock clock = new FakeClock();
     RegistryClient watcher = watcher(builder().clock(clock));
     watcher.instances("a");
     watcher.instances("b");
