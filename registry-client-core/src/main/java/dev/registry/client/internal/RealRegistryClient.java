@@ -311,23 +311,14 @@ public final class RealRegistryClient implements RegistryClient {
 
   @Override
   public List<String> services(String stage) {
-    ensureOpen();
-    Checks.name("stage", stage);
-    Map<String, ServiceView> views;
-    try {
-      views = retrying.call(() -> backend().catalog(stage, config.requestTimeout()));
-    } catch (RegistryException e) {
-      events.registryFailed(e);
-      throw e;
-    }
-    events.registryReachable();
+    Map<String, ServiceView> views = catalog(stage);
     List<String> names = new ArrayList<>(views.keySet());
     names.sort(null);
     return List.copyOf(names);
   }
 
-  @Override
-  public int warmUp(String stage) {
+  /** Every service of {@code stage} with its view, in one call with retries (the catalog route). */
+  private Map<String, ServiceView> catalog(String stage) {
     ensureOpen();
     Checks.name("stage", stage);
     Map<String, ServiceView> views;
@@ -338,6 +329,12 @@ public final class RealRegistryClient implements RegistryClient {
       throw e;
     }
     events.registryReachable();
+    return views;
+  }
+
+  @Override
+  public int warmUp(String stage) {
+    Map<String, ServiceView> views = catalog(stage);
     long now = clock.millis();
     for (Map.Entry<String, ServiceView> e : views.entrySet()) {
       ServiceHolder holder = cache.getOrCreate(e.getKey(), stage);
