@@ -315,6 +315,11 @@ public interface RegistryClient extends AutoCloseable {
    * value; {@link #build()} checks the options against each other. Not thread-safe; reusable.
    */
   final class Builder {
+    /** The maximum age of {@link #snapshotFile(java.nio.file.Path)}: 24 hours. */
+    static final Duration DEFAULT_SNAPSHOT_MAX_AGE = Duration.ofHours(24);
+    /** The longest maximum age of the snapshot file: 3650 days. */
+    static final Duration LONGEST_SNAPSHOT_MAX_AGE = Duration.ofDays(3650);
+
     private final List<URI> registryUrls = new ArrayList<>();
     private String stage = "default";
     private Duration leaseTtl = Duration.ofSeconds(15);
@@ -338,6 +343,7 @@ public interface RegistryClient extends AutoCloseable {
     private int ejectAfter = 3;
     private Duration ejectionTime = Duration.ofSeconds(30);
     private java.nio.file.@Nullable Path snapshotFile;
+    private Duration snapshotMaxAge = DEFAULT_SNAPSHOT_MAX_AGE;
     private final List<java.security.cert.X509Certificate> trustedCertificates = new ArrayList<>();
 
     Builder() {}
@@ -674,20 +680,54 @@ public interface RegistryClient extends AutoCloseable {
     }
 
     /**
-     * Keeps the last good views in {@code file}, for a cold start while the registry is down.
-     * Every change of a cached view rewrites the file (written to a temporary file beside it,
-     * then moved over it atomically). When the first lookup of a service cannot reach the
-     * registry, its view is read from the file and served marked {@link ServiceView#stale()
-     * stale} instead of throwing; the watch replaces it once the registry answers. Off by
-     * default: a saved view may be hours old, and its instances gone; with the registry up the
-     * file is never read. The directory must exist; a file that cannot be written or read
-     * costs a warning in the log, never a failed call.
+     * Keeps the last good views in {@code file}, for a cold start while the registry is down,
+     * serving none that the registry last confirmed more than 24 hours ago. Like
+     * {@link #snapshotFile(java.nio.file.Path, Duration) snapshotFile(file,
+     * Duration.ofHours(24))}: a day covers a registry outage through a night or a weekend
+     * day's on-call response, while a file left from an older deployment (whose instances are
+     * likely gone) is not served.
      *
      * @param file the snapshot file
      * @return this builder
+     * @throws NullPointerException if {@code file} is null
      */
     public Builder snapshotFile(java.nio.file.Path file) {
-      this.snapshotFile = requireNonNull(file, "file");
+      return snapshotFile(file, DEFAULT_SNAPSHOT_MAX_AGE);
+    }
+
+    /**
+     * Keeps the last good views in {@code file}, for a cold start while the registry is down.
+     * Every change of a cached view rewrites the file (written to a temporary file beside it,
+     * then moved over it atomically), and so does a confirmation of unchanged views by the
+     * registry once the last write is a tenth of {@code maxAge} old; each view is saved with
+     * the time the registry last confirmed it, on the {@link #clock(java.time.Clock) clock}.
+     * When the first lookup of a service cannot reach the registry, its view is read from the
+     * file and served marked {@link ServiceView#stale() stale} instead of throwing, unless it
+     * was confirmed more than {@code maxAge} ago: then the lookup fails as it would without
+     * the file (a {@link RegistryException}, with the reason as a suppressed exception and
+     * a warning in the log). A view in a file written by an earlier version of the client,
+     * which dated only the whole file, counts as of the file's saved time. The watch replaces
+     * a served view once the registry answers. Off by default: a saved view may be hours old,
+     * and its instances gone; with the registry up the file is never read. The directory must
+     * exist; a file that cannot be written or read costs a warning in the log, never a failed
+     * call.
+     *
+     * @param file the snapshot file
+     * @param maxAge the oldest confirmation of a view that a cold start still serves; more
+     *     than zero, at most 3650 days
+     * @return this builder
+     * @throws NullPointerException if {@code file} or {@code maxAge} is null
+     * @throws IllegalArgumentException if {@code maxAge} is not positive or longer than 3650
+     *     days
+     */
+    public Builder snapshotFile(java.nio.file.Path file, Duration maxAge) {
+      requireNonNull(file, "file");
+      Names.checkPositive("snapshot maxAge", maxAge);
+      if (maxAge.compareTo(LONGEST_SNAPSHOT_MAX_AGE) > 0) {
+        throw new IllegalArgumentException("snapshot maxAge must be at most 3650 days: " + maxAge);
+      }
+      this.snapshotFile = file;
+      this.snapshotMaxAge = maxAge;
       return this;
     }
 
@@ -753,7 +793,8 @@ public interface RegistryClient extends AutoCloseable {
           List.copyOf(registryUrls), stage, ttlSeconds, interval, refreshInterval, idleTimeout,
           longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock, scheduler,
           eventListener, loadBalancer, shutdownHook, backgroundRefresh, transport, okHttpClient,
-          token, ejectAfter, ejectionTime, snapshotFile, List.copyOf(trustedCertificates));
+          token, ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge,
+          List.copyOf(trustedCertificates));
       return new RealRegistryClient(config);
     }
   }

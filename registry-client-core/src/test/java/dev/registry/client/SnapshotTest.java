@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +37,41 @@ class SnapshotTest {
   }
 
   RegistryClient client(String url, Path snapshot) {
+    return client(url, snapshot, b -> {});
+  }
+
+  RegistryClient client(String url, Path snapshot, Consumer<RegistryClient.Builder> more) {
     RegistryClient.Builder b = RegistryClient.builder().registryUrls(url).shutdownHook(false)
         .retryPolicy(RetryPolicy.builder().maxAttempts(2)
             .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build());
-    RegistryClient c = (snapshot == null ? b : b.snapshotFile(snapshot)).build();
+    if (snapshot != null) {
+      b.snapshotFile(snapshot);
+    }
+    more.accept(b);
+    RegistryClient c = b.build();
     closeables.add(c);
     return c;
+  }
+
+  /** A client of a registry that is down, with the snapshot and the clock, as a cold start. */
+  RegistryClient coldClient(Path snapshot, FakeClock clock, Duration maxAge) {
+    return client(DEAD_URL, null, b -> b.clock(clock).snapshotFile(snapshot, maxAge));
+  }
+
+  static final String DEAD_URL = "http://127.0.0.1:1";
+
+  static String header(String savedAt) {
+    return "{\"format\":\"registry-views\",\"version\":1" + savedAt + "}\n";
+  }
+
+  /** A view line as clients before the maximum age wrote them: no saved_at of its own. */
+  static final String OLD_STYLE_VIEW = "{\"service\":\"payment-service\",\"stage\":\"default\",\"index\":3,"
+      + "\"instances\":[{\"id\":\"payment-9\",\"address\":\"http://10.0.0.9:80\",\"status\":\"UP\",\"metadata\":{}}]}\n";
+
+  /** The reason a lookup that the snapshot could not answer carries. */
+  static String suppressed(Throwable e) {
+    assertThat(e.getSuppressed()).as("the reason the snapshot was not served").hasSize(1);
+    return e.getSuppressed()[0].getMessage();
   }
 
   static ServiceInstance payment(int n) {
@@ -131,5 +161,139 @@ class SnapshotTest {
       assertThat(unwritable.instances("payment-service")).hasSize(1);
     }
     assertThatThrownBy(() -> RegistryClient.builder().snapshotFile(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void aViewOlderThanTheDefaultDayIsNotServedAtAColdStart() throws Exception {
+    FakeClock clock = new FakeClock();
+    RegistryServer server = server(0);
+    String url = server.uri().toString();
+    Path file = dir.resolve("views.jsonl");
+    try (RegistryClient owner = RegistryClient.builder().registryUrls(url).shutdownHook(false).build()) {
+      owner.register(payment(1));
+      assertThat(client(url, file, b -> b.clock(clock)).instances("payment-service")).hasSize(1);
+    }
+    server.close();
+    assertThat(Files.readString(file)).contains("\"saved_at\":" + clock.millis() + ",\"instances\"");
+
+    clock.advance(Duration.ofHours(24));
+    RegistryClient aDayLater = client(url, file, b -> b.clock(clock));
+    assertThat(aDayLater.choose("payment-service").id()).isEqualTo("payment-1");
+    assertThat(aDayLater.view("payment-service", "default").stale()).isTrue();
+
+    clock.advance(Duration.ofMillis(1));
+    RegistryClient tooLate = client(url, file, b -> b.clock(clock));
+    assertThatThrownBy(() -> tooLate.choose("payment-service"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .satisfies(e -> assertThat(suppressed(e))
+            .contains("payment-service@default", file.toString(), "was saved PT24H0.001S ago",
+                "longer than the snapshot's maximum age PT24H", "not served"));
+    assertThatThrownBy(() -> tooLate.instances("payment-service"))
+        .as("still refused at the next lookup").isInstanceOf(RegistryUnavailableException.class);
+    assertThat(client(url, file, b -> b.clock(clock).snapshotFile(file, Duration.ofHours(25)))
+        .choose("payment-service").id()).as("a longer maximum age serves it").isEqualTo("payment-1");
+  }
+
+  @Test
+  void viewsTheRegistryKeepsConfirmingUnchangedAreSavedAgainWithTheirNewTime() throws Exception {
+    FakeClock clock = new FakeClock();
+    long start = clock.millis();
+    RegistryServer server = server(0);
+    String url = server.uri().toString();
+    Path file = dir.resolve("views.jsonl");
+    try (RegistryClient owner = RegistryClient.builder().registryUrls(url).shutdownHook(false).build()) {
+      owner.register(payment(1));
+      // Inline refresh: every lookup past the refresh interval asks the registry, on the fake clock.
+      RegistryClient c = client(url, file, b -> b.clock(clock).backgroundRefresh(false)
+          .snapshotFile(file, Duration.ofHours(10)));
+      long index = c.view("payment-service", "default").index();
+      for (int hour = 1; hour <= 9; hour++) {
+        clock.advance(Duration.ofHours(1));
+        assertThat(c.choose("payment-service").id()).isEqualTo("payment-1");
+        assertThat(c.view("payment-service", "default").index()).as("unchanged").isEqualTo(index);
+      }
+    }
+    server.close();
+    long confirmed = start + Duration.ofHours(9).toMillis();
+    assertThat(Files.readString(file)).contains("\"saved_at\":" + confirmed + ",\"instances\"");
+
+    clock.advance(Duration.ofHours(3));  // 12 h after the view last changed, 3 h after its last confirmation
+    assertThat(coldClient(file, clock, Duration.ofHours(10)).choose("payment-service").id())
+        .isEqualTo("payment-1");
+    clock.advance(Duration.ofHours(7).plusMillis(1));
+    assertThatThrownBy(() -> coldClient(file, clock, Duration.ofHours(10)).choose("payment-service"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .satisfies(e -> assertThat(suppressed(e)).contains("was saved PT10H0.001S ago"));
+  }
+
+  @Test
+  void aViewServedFromTheSnapshotKeepsItsAgeWhenTheFileIsRewritten() throws Exception {
+    FakeClock clock = new FakeClock();
+    long start = clock.millis();
+    RegistryServer server = server(0);
+    int port = server.port();
+    String url = server.uri().toString();
+    Path file = dir.resolve("views.jsonl");
+    try (RegistryClient owner = RegistryClient.builder().registryUrls(url).shutdownHook(false).build()) {
+      owner.register(payment(1));
+      client(url, file, b -> b.clock(clock)).instances("payment-service");
+    }
+    server.close();
+
+    clock.advance(Duration.ofHours(20));
+    RegistryClient cold = client(url, file, b -> b.clock(clock).backgroundRefresh(false));
+    assertThat(cold.view("payment-service", "default").stale()).isTrue();
+    RegistryServer back = server(port);
+    try (RegistryClient owner = RegistryClient.builder().registryUrls(back.uri().toString()).shutdownHook(false).build()) {
+      owner.register(ServiceInstance.builder("user-service").id("user-1")
+          .address(URI.create("http://10.0.1.1:8080")).build());
+      assertThat(cold.choose("user-service").id()).isEqualTo("user-1");  // rewrites the file
+    }
+    back.close();
+    String saved = Files.readString(file);
+    assertThat(saved).contains("\"service\":\"user-service\"", "\"service\":\"payment-service\"");
+    assertThat(saved.lines().filter(l -> l.contains("payment-service")))
+        .singleElement().asString().contains("\"saved_at\":" + start + ",");
+
+    clock.advance(Duration.ofHours(5));  // 25 h after payment-service was confirmed, 5 h after user-service
+    RegistryClient later = client(url, file, b -> b.clock(clock));
+    assertThat(later.choose("user-service").id()).isEqualTo("user-1");
+    assertThatThrownBy(() -> later.choose("payment-service"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .satisfies(e -> assertThat(suppressed(e)).contains("was saved PT25H ago"));
+  }
+
+  @Test
+  void aFileOfAnEarlierVersionCountsAsOfItsHeaderAndOneWithoutAnyTimeIsTooOld() throws IOException {
+    FakeClock clock = new FakeClock();
+    Path file = dir.resolve("old.jsonl");
+    long twoHoursAgo = clock.millis() - Duration.ofHours(2).toMillis();
+    Files.writeString(file, header(",\"saved_at\":" + twoHoursAgo) + OLD_STYLE_VIEW);
+    assertThat(coldClient(file, clock, Duration.ofHours(3)).choose("payment-service").id())
+        .isEqualTo("payment-9");
+    assertThatThrownBy(() -> coldClient(file, clock, Duration.ofHours(1)).choose("payment-service"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .satisfies(e -> assertThat(suppressed(e)).contains("was saved PT2H ago"));
+
+    Files.writeString(file, header("") + OLD_STYLE_VIEW);
+    assertThatThrownBy(() -> coldClient(file, clock, Duration.ofDays(3650)).choose("payment-service"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .satisfies(e -> assertThat(suppressed(e)).contains("has no saved time", "not served"));
+  }
+
+  @Test
+  void theBuilderChecksTheMaximumAge() {
+    Path file = dir.resolve("views.jsonl");
+    assertThatThrownBy(() -> RegistryClient.builder().snapshotFile(file, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("maxAge");
+    assertThatThrownBy(() -> RegistryClient.builder().snapshotFile(null, Duration.ofHours(1)))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("file");
+    assertThatThrownBy(() -> RegistryClient.builder().snapshotFile(file, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("snapshot maxAge must be > 0: PT0S");
+    assertThatThrownBy(() -> RegistryClient.builder().snapshotFile(file, Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("snapshot maxAge must be > 0: PT-1S");
+    assertThatThrownBy(() -> RegistryClient.builder().snapshotFile(file, Duration.ofDays(3651)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 3650 days");
+    RegistryClient.builder().snapshotFile(file, Duration.ofDays(3650)).snapshotFile(file, Duration.ofMillis(1));
   }
 }

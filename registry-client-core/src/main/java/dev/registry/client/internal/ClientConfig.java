@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param ejectAfter consecutive reported failures after which an instance is skipped
  * @param ejectionTime how long an ejected instance is skipped
  * @param snapshotFile where the last good views are kept for a cold start, or null (off)
+ * @param snapshotMaxAge how long ago the registry may have last confirmed a saved view for a
+ *     cold start to serve it
  * @param trustedCertificates the certificates https registry URLs must chain to; empty for the
  *     JVM's default trust store
  */
@@ -46,6 +48,7 @@ public record ClientConfig(
     int ejectAfter,
     Duration ejectionTime,
     java.nio.file.@Nullable Path snapshotFile,
+    Duration snapshotMaxAge,
     List<java.security.cert.X509Certificate> trustedCertificates) {
 
   /** Never shows the token. */

@@ -186,8 +186,11 @@ final class JsonCodec {
     return new ServiceView(service, theStage, index == null ? 0 : (Long) index, instances, false);
   }
 
-  /** One view in the wire's discover shape, on one line, for the snapshot file. */
-  static String viewLine(ServiceView view) {
+  /**
+   * One view in the wire's discover shape, on one line, for the snapshot file, with the time
+   * the registry last confirmed it ({@code saved_at}, epoch millis of the client's clock).
+   */
+  static String viewLine(ServiceView view, long savedAtMillis) {
     StringBuilder instances = new StringBuilder("[");
     for (ServiceInstance i : view.instances()) {
       if (instances.length() > 1) {
@@ -204,19 +207,32 @@ final class JsonCodec {
         .field("service", view.service())
         .field("stage", view.stage())
         .field("index", view.index())
+        .field("saved_at", savedAtMillis)
         .rawField("instances", instances.append(']').toString())
         .toString();
   }
 
-  /** Reads a line that {@link #viewLine(ServiceView)} wrote. */
-  static ServiceView viewLine(String line) throws IOException {
+  /**
+   * A view read from the snapshot file.
+   *
+   * @param savedAtMillis its {@code saved_at}, or null in a line without one (written by an
+   *     earlier version of the client)
+   */
+  record SavedView(ServiceView view, @Nullable Long savedAtMillis) {}
+
+  /** Reads a line that {@link #viewLine(ServiceView, long)} wrote. */
+  static SavedView viewLine(String line) throws IOException {
     Map<?, ?> fields = object(Json.parse(line), "a saved view");
     if (!(fields.get("service") instanceof String service)
         || !(fields.get("stage") instanceof String stage)) {
       throw new IOException("a saved view without service or stage");
     }
+    Object savedAt = fields.get("saved_at");
+    if (savedAt != null && !(savedAt instanceof Long)) {
+      throw new IOException("saved_at of the saved view of " + service + " is not an integer: " + savedAt);
+    }
     try {
-      return view(fields, service, stage);
+      return new SavedView(view(fields, service, stage), (Long) savedAt);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IOException("unreadable saved view of " + service + ": " + e.getMessage(), e);
     }

@@ -60,6 +60,12 @@ public final class RealRegistryClient implements RegistryClient {
   private final Set<String> perServiceStages = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
   private final @Nullable SnapshotFile snapshotFile;
+  /** Views in the snapshot file saved longer ago than this are not served at a cold start. */
+  private final long snapshotMaxAgeMillis;
+  /** While the registry confirms unchanged views, the file is rewritten at least this often. */
+  private final long snapshotResaveMillis;
+  /** When the snapshot file was last written (clock millis); at first long ago, without overflow. */
+  private volatile long snapshotSavedAtMillis = Long.MIN_VALUE / 2;
 
   private volatile @Nullable RegistryBackend backend;
   private @Nullable OkHttpTransport ownedTransport;
@@ -82,6 +88,8 @@ public final class RealRegistryClient implements RegistryClient {
     this.endpoints = new Endpoints(config.registryUrls());
     this.cache = new ServiceCache(config.idleTimeout(), clock, events, !config.backgroundRefresh());
     this.snapshotFile = config.snapshotFile() == null ? null : new SnapshotFile(config.snapshotFile());
+    this.snapshotMaxAgeMillis = config.snapshotMaxAge().toMillis();
+    this.snapshotResaveMillis = Math.max(1, snapshotMaxAgeMillis / 10);
   }
 
   // ---- lazily created resources
@@ -385,16 +393,25 @@ public final class RealRegistryClient implements RegistryClient {
               holder.service, holder.stage, config.requestTimeout()));
         } catch (RegistryException e) {
           events.registryFailed(e);
-          ServiceView saved = snapshotFile == null ? null : snapshotFile.find(holder.service, holder.stage);
+          SnapshotFile.Saved saved = snapshotFile == null ? null : snapshotFile.find(holder.service, holder.stage);
           if (saved == null) {
+            throw e;
+          }
+          long now = clock.millis();
+          if (tooOld(saved, now)) {
+            String why = snapshotFile.tooOld(holder, saved, now, config.snapshotMaxAge());
+            e.addSuppressed(new IllegalStateException(why));
             throw e;
           }
           // Cold start while the registry is down: the last good view from disk, marked stale.
           // Index 0, so that the watch's first answer from the registry replaces it at once.
-          log().info("Registry unreachable; serving {} from the snapshot {}", holder, snapshotFile);
+          // It keeps its saved time, so that a rewrite of the file does not make it younger.
+          log().info("Registry unreachable; serving {} from the snapshot {} (saved {} ago)", holder,
+              snapshotFile, Duration.ofMillis(now - saved.savedAtMillis()));
           view = null;
-          holder.apply(new ServiceView(saved.service(), saved.stage(), 0, saved.instances(), true),
-              clock.millis());
+          ServiceView old = saved.view();
+          holder.apply(new ServiceView(old.service(), old.stage(), 0, old.instances(), true), now,
+              saved.savedAtMillis());
         }
         if (view != null) {
           events.registryReachable();
@@ -410,18 +427,49 @@ public final class RealRegistryClient implements RegistryClient {
     startWatching(holder);
   }
 
-  /** Takes a view the registry answered; a change is written to the snapshot file, if any. */
+  /** Whether a saved view is older than the snapshot's maximum age (or of unknown age). */
+  private boolean tooOld(SnapshotFile.Saved saved, long now) {
+    return saved.savedAtMillis() == Long.MIN_VALUE
+        || saved.savedAtMillis() < now - snapshotMaxAgeMillis;
+  }
+
+  /**
+   * Takes a view the registry answered. A change is written to the snapshot file, if any; so
+   * is an unchanged view when the file was last written a tenth of its maximum age ago, so
+   * that the saved times of views that rarely change keep up with their confirmations.
+   */
   private void applied(ServiceHolder holder, ServiceView view) {
-    if (holder.apply(view, clock.millis()) && snapshotFile != null) {
-      List<ServiceView> views = new ArrayList<>();
-      for (ServiceHolder h : cache.holders()) {
+    long now = clock.millis();
+    if (holder.apply(view, now) && snapshotFile != null) {
+      saveSnapshot(now);
+    } else {
+      snapshotIfDue(now);
+    }
+  }
+
+  /** Rewrites the snapshot file if the last write is older than a tenth of its maximum age. */
+  private void snapshotIfDue(long now) {
+    if (snapshotFile != null && now - snapshotSavedAtMillis >= snapshotResaveMillis) {
+      saveSnapshot(now);
+    }
+  }
+
+  private void saveSnapshot(long now) {
+    SnapshotFile file = snapshotFile;
+    if (file == null) {
+      return;
+    }
+    snapshotSavedAtMillis = now;
+    List<SnapshotFile.Saved> views = new ArrayList<>();
+    for (ServiceHolder h : cache.holders()) {
+      synchronized (h) {  // the view and its confirmation time together (apply holds it)
         ServiceHolder.Snapshot s = h.snapshot();
         if (s != null) {
-          views.add(s.view().withStale(false));
+          views.add(new SnapshotFile.Saved(s.view(), h.confirmedAtMillis));
         }
       }
-      snapshotFile.save(views, clock.millis());
     }
+    file.save(views, now);
   }
 
   /** Without background refresh: one bounded attempt; on failure the stale view serves. */
@@ -585,8 +633,10 @@ public final class RealRegistryClient implements RegistryClient {
         applied(holder, view);
       } else {
         holder.checkedAtMillis = now;  // unchanged: confirmed for the safety net
+        holder.confirmedAtMillis = now;  // and for the snapshot file
       }
     }
+    snapshotIfDue(now);
     if (answer.views().isEmpty() && System.nanoTime() - started < MIN_POLL_NANOS) {
       scheduleStage(poll, 1000);  // a registry that does not hold the poll
     } else {

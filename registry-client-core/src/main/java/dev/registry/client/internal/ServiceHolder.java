@@ -47,6 +47,12 @@ final class ServiceHolder {
   }
   /** When the registry was last asked about this view (answered or not), clock millis. */
   volatile long checkedAtMillis;
+  /**
+   * When the registry last answered this view (changed or not), clock millis; for a view read
+   * from the snapshot file, when the registry had last confirmed it then. What the snapshot
+   * file saves as the view's age.
+   */
+  volatile long confirmedAtMillis;
   /** Inline mode only: when the entry was last read, clock millis (idle eviction). */
   volatile long accessedAtMillis;
   volatile @Nullable Future<?> inFlight;
@@ -132,8 +138,14 @@ final class ServiceHolder {
   }
 
   /** Takes a view the registry answered; tells listeners when it differs. @return whether it did */
-  synchronized boolean apply(ServiceView next, long nowMillis) {
+  boolean apply(ServiceView next, long nowMillis) {
+    return apply(next, nowMillis, nowMillis);
+  }
+
+  /** Like {@link #apply(ServiceView, long)}, for a view the registry confirmed at another time. */
+  synchronized boolean apply(ServiceView next, long nowMillis, long confirmedAtMillis) {
     checkedAtMillis = nowMillis;
+    this.confirmedAtMillis = confirmedAtMillis;
     Snapshot old = snapshot;
     if (old != null && old.view().equals(next)) {
       return false;

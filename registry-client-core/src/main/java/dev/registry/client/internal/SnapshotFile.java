@@ -8,10 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,16 +28,25 @@ import org.slf4j.LoggerFactory;
  * read or written costs a warning, never a failed call.
  *
  * <p>Format: UTF-8 lines; the first {@code {"format":"registry-views","version":1,
- * "saved_at":<epoch millis>}}, then one view per line in the wire's discover shape.
+ * "saved_at":<epoch millis>}} (when the file was written), then one view per line in the
+ * wire's discover shape with its own {@code saved_at}: when the registry last confirmed that
+ * view (the client's clock). The age a cold start compares with the maximum age is the view's.
+ * A line without {@code saved_at} (files of earlier versions, which dated only the file) is as
+ * old as the header's {@code saved_at}; a file without either is too old. Readers skip fields
+ * they do not know, so earlier versions read these files too.
  */
 final class SnapshotFile {
   private static final Logger log = LoggerFactory.getLogger("dev.registry.client");
 
+  /** A saved view and when the registry last confirmed it (clock millis; MIN_VALUE: unknown). */
+  record Saved(ServiceView view, long savedAtMillis) {}
+
   private final Path file;
   private final Path temp;
   private final Object writeLock = new Object();
-  private volatile @Nullable Map<String, ServiceView> loaded;
+  private volatile @Nullable Map<String, Saved> loaded;
   private boolean warnedWrite;
+  private final Set<String> warnedTooOld = ConcurrentHashMap.newKeySet();
 
   SnapshotFile(Path file) {
     this.file = file.toAbsolutePath();
@@ -41,11 +54,11 @@ final class SnapshotFile {
   }
 
   /** Writes {@code views} (stale flags dropped) in place of the file's content. */
-  void save(Collection<ServiceView> views, long nowMillis) {
+  void save(Collection<Saved> views, long nowMillis) {
     StringBuilder out = new StringBuilder(256 * (views.size() + 1));
     out.append("{\"format\":\"registry-views\",\"version\":1,\"saved_at\":").append(nowMillis).append("}\n");
-    for (ServiceView view : views) {
-      out.append(JsonCodec.viewLine(view)).append('\n');
+    for (Saved saved : views) {
+      out.append(JsonCodec.viewLine(saved.view().withStale(false), saved.savedAtMillis())).append('\n');
     }
     synchronized (writeLock) {
       try {
@@ -65,8 +78,8 @@ final class SnapshotFile {
   }
 
   /** The saved view of {@code service} in {@code stage}, or null. */
-  @Nullable ServiceView find(String service, String stage) {
-    Map<String, ServiceView> views = loaded;
+  @Nullable Saved find(String service, String stage) {
+    Map<String, Saved> views = loaded;
     if (views == null) {
       views = read();
       loaded = views;
@@ -74,8 +87,8 @@ final class SnapshotFile {
     return views.get(stage + "/" + service);
   }
 
-  private Map<String, ServiceView> read() {
-    Map<String, ServiceView> views = new HashMap<>();
+  private Map<String, Saved> read() {
+    Map<String, Saved> views = new HashMap<>();
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -85,20 +98,49 @@ final class SnapshotFile {
       log.warn("Cannot read the view snapshot {}: {}", file, e.toString());
       return views;
     }
-    if (lines.isEmpty() || !lines.get(0).startsWith("{\"format\":\"registry-views\",\"version\":1,")) {
+    Object header;
+    try {
+      header = lines.isEmpty() ? null : Json.parse(lines.get(0));
+    } catch (IOException e) {
+      header = null;
+    }
+    if (!(header instanceof Map<?, ?> fields) || !"registry-views".equals(fields.get("format"))
+        || !Long.valueOf(1).equals(fields.get("version"))) {
       log.warn("Ignoring the view snapshot {}: not a snapshot of this version", file);
       return views;
     }
+    long fileSavedAt = fields.get("saved_at") instanceof Long at ? at : Long.MIN_VALUE;
     for (String line : lines.subList(1, lines.size())) {
       try {
-        ServiceView view = JsonCodec.viewLine(line);
-        views.put(view.stage() + "/" + view.service(), view);
+        JsonCodec.SavedView saved = JsonCodec.viewLine(line);
+        ServiceView view = saved.view();
+        Long at = saved.savedAtMillis();
+        views.put(view.stage() + "/" + view.service(), new Saved(view, at != null ? at : fileSavedAt));
       } catch (IOException | RuntimeException e) {
         log.warn("Ignoring the view snapshot {}: {}", file, e.toString());
         return new HashMap<>();
       }
     }
     return views;
+  }
+
+  /**
+   * Says, once per service in the log and each time in the answer, that the saved view of
+   * {@code holder} is too old to serve.
+   */
+  String tooOld(Object holder, Saved saved, long nowMillis, Duration maxAge) {
+    String why = saved.savedAtMillis() == Long.MIN_VALUE
+        ? "the view of " + holder + " in the snapshot " + file + " has no saved time (a file"
+            + " without saved_at), so it counts as older than the snapshot's maximum age " + maxAge
+            + ": not served"
+        : "the view of " + holder + " in the snapshot " + file + " was saved "
+            + Duration.ofMillis(nowMillis - saved.savedAtMillis()) + " ago (at "
+            + Instant.ofEpochMilli(saved.savedAtMillis()) + "), longer than the snapshot's maximum"
+            + " age " + maxAge + ": not served";
+    if (warnedTooOld.add(holder.toString())) {
+      log.warn("Registry unreachable; {}", why);
+    }
+    return why;
   }
 
   @Override
