@@ -634,8 +634,11 @@ public interface RegistryClient extends AutoCloseable {
     /**
      * Trusts the given certificates (a private CA, or the registry's own self-signed
      * certificate) for {@code https} registry URLs, instead of the JVM's default trust store.
-     * Host names are still verified against the certificate. Only for the default transport;
-     * a transport given to {@link #transport} sets up its own TLS.
+     * Host names are still verified against the certificate. For the default (OkHttp)
+     * transport and for {@link HttpTransport#urlConnection()} given to {@link #transport}
+     * (the Lambda path), whose {@code https} connections then each get an SSL context over
+     * these certificates; any other transport given to {@link #transport} sets up its own TLS,
+     * and {@link #build()} refuses the combination.
      *
      * @param certificates one or more X.509 certificates
      * @return this builder
@@ -763,7 +766,8 @@ public interface RegistryClient extends AutoCloseable {
      * @return the client
      * @throws IllegalStateException if no registry URL was set, the heartbeat interval is not
      *     shorter than the lease TTL, the idle timeout is not longer than the refresh interval,
-     *     or both a transport and an OkHttp client were set
+     *     both a transport and an OkHttp client were set, or trusted certificates were set with
+     *     a transport other than {@link HttpTransport#urlConnection()}
      */
     public RegistryClient build() {
       if (registryUrls.isEmpty()) {
@@ -778,10 +782,11 @@ public interface RegistryClient extends AutoCloseable {
         throw new IllegalStateException("idleTimeout (" + idleTimeout
             + ") must be longer than refreshInterval (" + refreshInterval + ")");
       }
-      if (transport != null && !trustedCertificates.isEmpty()) {
+      if (transport != null && !trustedCertificates.isEmpty()
+          && !(transport instanceof dev.registry.client.internal.UrlConnectionTransport)) {
         throw new IllegalStateException(
             "transport and trustedCertificates cannot both be set: trustedCertificates configures"
-                + " the default transport");
+                + " the default transport or HttpTransport.urlConnection(), not " + transport);
       }
       if (transport != null && okHttpClient != null) {
         throw new IllegalStateException(

@@ -101,6 +101,9 @@ class ColdStartTest {
       assertThat(registry.requests("/catalog")).hasSize(1);
       assertThat(registry.requests("/discover/payment-service")).isEmpty();
       assertThat(loader.loaded).contains("dev.registry.client.internal.UrlConnectionTransport");
+      assertThat(loader.loaded).as("no TLS set-up for an http registry without certificates")
+          .noneMatch(name -> name.startsWith("javax.net.ssl.") || name.equals("java.security.KeyStore")
+              || name.equals("dev.registry.client.internal.TrustedTls"));
       assertThat(loader.loaded).noneMatch(name -> name.startsWith("okhttp3.")
           || name.startsWith("okio.") || name.startsWith("kotlin.")
           || name.startsWith("com.github.benmanes.caffeine.")

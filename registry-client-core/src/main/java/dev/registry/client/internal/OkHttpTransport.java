@@ -51,14 +51,8 @@ final class OkHttpTransport implements HttpTransport, AutoCloseable {
       java.util.List<java.security.cert.X509Certificate> trusted) {
     OkHttpClient.Builder base = shared != null ? shared.newBuilder() : new OkHttpClient.Builder();
     if (!trusted.isEmpty()) {
-      javax.net.ssl.X509TrustManager trustManager = trustManager(trusted);
-      try {
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, new javax.net.ssl.TrustManager[] {trustManager}, null);
-        base.sslSocketFactory(context.getSocketFactory(), trustManager);
-      } catch (java.security.GeneralSecurityException e) {
-        throw new IllegalStateException("cannot set up TLS: " + e, e);
-      }
+      TrustedTls tls = new TrustedTls(trusted);
+      base.sslSocketFactory(tls.socketFactory, tls.trustManager);
     }
     this.ownsPool = shared == null;
     this.blocking = base
@@ -74,28 +68,6 @@ final class OkHttpTransport implements HttpTransport, AutoCloseable {
     dispatcher.setMaxRequests(4096);
     dispatcher.setMaxRequestsPerHost(4096);
     this.async = blocking.newBuilder().dispatcher(dispatcher).build();
-  }
-
-  private static javax.net.ssl.X509TrustManager trustManager(
-      java.util.List<java.security.cert.X509Certificate> trusted) {
-    try {
-      java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-      store.load(null, null);
-      for (int i = 0; i < trusted.size(); i++) {
-        store.setCertificateEntry("trusted-" + i, trusted.get(i));
-      }
-      javax.net.ssl.TrustManagerFactory factory =
-          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      for (javax.net.ssl.TrustManager m : factory.getTrustManagers()) {
-        if (m instanceof javax.net.ssl.X509TrustManager x) {
-          return x;
-        }
-      }
-      throw new IllegalStateException("no X509TrustManager");
-    } catch (IOException | java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("cannot set up TLS: " + e, e);
-    }
   }
 
   @Override

@@ -102,7 +102,10 @@ public final class RealRegistryClient implements RegistryClient {
     synchronized (lifecycle) {
       if (backend == null) {
         HttpTransport transport = config.transport();
-        if (transport == null) {
+        if (transport instanceof UrlConnectionTransport light
+            && !config.trustedCertificates().isEmpty()) {
+          transport = light.trusting(config.trustedCertificates());
+        } else if (transport == null) {
           ownedTransport = new OkHttpTransport(
               (okhttp3.OkHttpClient) config.okHttpClient(), "registry-client-watch-" + id,
               config.trustedCertificates());

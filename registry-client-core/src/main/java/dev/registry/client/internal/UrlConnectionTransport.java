@@ -10,8 +10,11 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A light {@link HttpTransport} on the JDK's {@link HttpURLConnection}: nothing to load beyond
@@ -24,18 +27,47 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whole call is bounded by about twice the timeout at worst (a server trickling bytes).
  * {@link #sendAsync} runs the call on a new daemon thread ({@code registry-client-http-N}); the
  * inline mode never calls it. Stateless and thread-safe.
+ *
+ * <p>With {@code Builder.trustedCertificates}, the client uses a copy of the transport
+ * ({@link #trusting}) whose {@code https} connections trust those certificates only (host
+ * names still verified); without, no TLS class of ours is loaded and {@code https} URLs trust
+ * the JVM's default store.
  */
 public final class UrlConnectionTransport implements HttpTransport {
   private static final AtomicInteger THREADS = new AtomicInteger(1);
 
+  /** The certificates https connections trust, or null for the JVM's default store. */
+  private final @Nullable TrustedTls tls;
+
   /** Creates the transport. No I/O. */
-  public UrlConnectionTransport() {}
+  public UrlConnectionTransport() {
+    this.tls = null;
+  }
+
+  private UrlConnectionTransport(TrustedTls tls) {
+    this.tls = tls;
+  }
+
+  /**
+   * A transport like this one whose {@code https} connections trust {@code certificates} and
+   * nothing else (host names still verified). Sets up the SSL context now.
+   *
+   * @param certificates one or more certificates
+   * @return a new transport
+   * @throws IllegalStateException if the JDK cannot set up TLS over them
+   */
+  UrlConnectionTransport trusting(List<X509Certificate> certificates) {
+    return new UrlConnectionTransport(new TrustedTls(certificates));
+  }
 
   @Override
   public TransportResponse send(TransportRequest request) throws IOException {
     long deadline = System.nanoTime() + request.timeout().toNanos();
     HttpURLConnection connection = (HttpURLConnection) request.uri().toURL().openConnection();
     try {
+      if (tls != null) {
+        tls.apply(connection);
+      }
       connection.setRequestMethod(request.method());
       connection.setUseCaches(false);
       connection.setInstanceFollowRedirects(false);
@@ -106,6 +138,6 @@ public final class UrlConnectionTransport implements HttpTransport {
 
   @Override
   public String toString() {
-    return "UrlConnectionTransport";
+    return tls == null ? "UrlConnectionTransport" : "UrlConnectionTransport(trusted certificates)";
   }
 }

@@ -26,7 +26,10 @@ public interface HttpTransport {
    * requests. Each call is bounded by its request's timeout (the connect, then each read by
    * what remains). {@link #sendAsync} runs on a new daemon thread per call, which suits the
    * inline mode (no long-polls) but not many watches: keep the default OkHttp transport for
-   * long-running services. Stateless; there is nothing to close.
+   * long-running services. Stateless; there is nothing to close. {@code https} URLs trust the
+   * JVM's default store, or, given to a builder with
+   * {@link dev.registry.client.RegistryClient.Builder#trustedCertificates(java.util.List)
+   * trustedCertificates}, those certificates only (host names still verified).
    *
    * @return a new transport
    */
