@@ -87,13 +87,18 @@ public final class RegistryServer implements AutoCloseable {
     threads.setName("registry-http");
     threads.setDaemon(true);
     this.scheduler = new ScheduledExecutorScheduler("registry-scheduler", true);
-    this.server = new Server(threads, scheduler, null);
+    // Request buffers are never pooled: see UnpooledRequestBuffers (a Jetty buffer reuse bug).
+    this.server = new Server(threads, scheduler, new UnpooledRequestBuffers());
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     server.setStopAtShutdown(false);
 
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // Heap buffers for reading requests, which UnpooledRequestBuffers never pools; direct,
+    // pooled buffers for writing answers.
+    http.setUseInputDirectByteBuffers(false);
+    http.setUseOutputDirectByteBuffers(true);
     this.tls = b.keyStore != null;
     this.keyStore = b.keyStore;
     this.keyStorePassword = b.keyStorePassword;

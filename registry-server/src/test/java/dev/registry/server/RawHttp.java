@@ -29,6 +29,9 @@ final class RawHttp implements AutoCloseable {
   int resends;
   /** Why the last exchange that returned null got no answer. */
   Exception lastFailure;
+  /** The last exchanges, oldest first, for a failure's message: what was sent and what came back. */
+  private final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
+  private static final int RECENT = 60;
 
   RawHttp(String host, int port) {
     this.address = new InetSocketAddress(host, port);
@@ -98,15 +101,38 @@ final class RawHttp implements AutoCloseable {
         answer = read();
       }
       String connection = answer.header("connection");
+      remember(bytes, answer.status() + " " + answer.headers() + " " + abbreviate(answer.text()));
       if (connection != null && connection.toLowerCase(Locale.ROOT).contains("close")) {
         close();
       }
       return answer;
     } catch (EOFException | java.net.SocketException e) {
+      remember(bytes, "no answer: " + e);
       lastFailure = e;
       close();
       return null;
+    } catch (IOException e) {
+      remember(bytes, "failed: " + e);
+      throw e;
     }
+  }
+
+  /** The last exchanges on this client, one a line, oldest first. */
+  String recentExchanges() {
+    return String.join("\n", recent);
+  }
+
+  private void remember(byte[] request, String answer) {
+    if (recent.size() == RECENT) {
+      recent.removeFirst();
+    }
+    recent.addLast("[connection " + connections + " from port " + localPort + ", exchange " + exchangesOnSocket + "] "
+        + abbreviate(new String(request, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r\n", "|"))
+        + "\n    -> " + answer);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 300 ? s : s.substring(0, 300) + "...(" + s.length() + " chars)";
   }
 
   private void connect() throws IOException {
@@ -117,7 +143,10 @@ final class RawHttp implements AutoCloseable {
     in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
     out = socket.getOutputStream();
     connections++;
+    localPort = socket.getLocalPort();
   }
+
+  private int localPort;
 
   private Answer read() throws IOException {
     lineBytes = 0;

@@ -116,16 +116,31 @@ class RouteFuzzTest {
   void everyRouteAnswersEveryRequestWithoutA5xxAndTheRegistryStaysConsistent(
       @ForAll("sequences") List<Step> steps) throws IOException {
     Target t = open;
-    for (Step step : steps) {
-      if (step instanceof Tick tick) {
-        tick(t, tick);
-      } else {
-        Send send = (Send) step;
-        checkAnswer(t, send, exchange(t, send));
+    withHistory(t, () -> {
+      for (Step step : steps) {
+        if (step instanceof Tick tick) {
+          tick(t, tick);
+        } else {
+          Send send = (Send) step;
+          checkAnswer(t, send, exchange(t, send));
+        }
+        checkInvariants(t);
       }
-      checkInvariants(t);
+      checkCountsOverHttp(t);
+    });
+  }
+
+  private interface Sequence {
+    void run() throws IOException;
+  }
+
+  /** Runs a sequence; a failure's message ends with the last exchanges on the wire. */
+  private static void withHistory(Target t, Sequence sequence) throws IOException {
+    try {
+      sequence.run();
+    } catch (AssertionError | IOException e) {
+      throw new AssertionError(e.getMessage() + "\nThe last exchanges:\n" + t.http.recentExchanges(), e);
     }
-    checkCountsOverHttp(t);
   }
 
   /**
@@ -137,6 +152,10 @@ class RouteFuzzTest {
   void withATokenNoWriteWithoutItAndNoInstanceCallWithoutItsSecretGetsThrough(
       @ForAll("securedSequences") List<Tuple.Tuple2<Step, Integer>> steps) throws IOException {
     Target t = secured;
+    withHistory(t, () -> securedSequence(t, steps));
+  }
+
+  private void securedSequence(Target t, List<Tuple.Tuple2<Step, Integer>> steps) throws IOException {
     for (Tuple.Tuple2<Step, Integer> pair : steps) {
       int dice = pair.get2();
       if (pair.get1() instanceof Tick tick) {
