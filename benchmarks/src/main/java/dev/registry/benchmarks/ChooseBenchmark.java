@@ -99,6 +99,40 @@ public class ChooseBenchmark {
     return client.choose(SERVICE);
   }
 
+  /** One counter that every pick increments, as Spring's balancer keeps per service. */
+  private final java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Only a shared counter, incremented back to back. With two threads its cache line moves
+   * between the cores; in a tight loop a core does several increments before it loses the line,
+   * so this is the cheapest such a counter gets, not its cost inside a pick.
+   *
+   * @return the counter's previous value
+   */
+  @Benchmark
+  public int sharedCounterOnly() {
+    return counter.getAndIncrement();
+  }
+
+  /** A counter of the calling thread's own: what two threads cost when they share nothing. */
+  @State(Scope.Thread)
+  public static class OwnCounter {
+    int value;
+  }
+
+  /**
+   * The calibration for {@link #sharedCounterOnly()}: a counter per thread, so that nothing is
+   * shared between the threads. What this loses from one thread to two is the machine's (two
+   * vCPUs that are not two whole cores), not contention.
+   *
+   * @param own this thread's counter
+   * @return the counter's previous value
+   */
+  @Benchmark
+  public int ownCounterOnly(OwnCounter own) {
+    return own.value++;
+  }
+
   /**
    * Spring Cloud LoadBalancer's round-robin pick, blocked on as its blocking client does.
    *

@@ -21,15 +21,19 @@ public interface LoadBalancer {
    *
    * @param instances the service's {@link Status#UP} instances: never empty, immutable, in the
    *     registry's order; the same list object until the view changes
-   * @param sequence a per-service number that goes up by one with every choice (it wraps
-   *     around, so use {@link Math#floorMod(int, int)})
+   * @param sequence a per-service number that goes up by one with every choice the calling
+   *     thread makes (it wraps around, so use {@link Math#floorMod(int, int)}). While one
+   *     thread at a time picks from a service, that is every choice. Once picks from several
+   *     threads collide, the threads draw from separate counters, so that picks do not fight
+   *     over one cache line. Those counters start one apart, and each goes up by one.
    * @return one element of {@code instances}
    */
   ServiceInstance choose(List<ServiceInstance> instances, int sequence);
 
   /**
    * Round-robin: the instances in turn, {@code instances.get(floorMod(sequence, size))}. Calls
-   * spread exactly evenly. The default.
+   * spread evenly: exactly from one thread, and within one call per counter when several
+   * threads pick at once. The default.
    *
    * @return the round-robin load balancer (stateless, shared)
    */

@@ -268,17 +268,17 @@ public final class RealRegistryClient implements RegistryClient {
       throw new NoInstanceAvailableException(service, stage);
     }
     if (holder.ejections == 0) {
-      return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+      return config.loadBalancer().choose(up, holder.sequence.next());
     }
     // Some instance was ejected: skip ejected picks (at most half are, so one of a round is not).
     long now = clock.millis();
     for (int i = 0; i < up.size(); i++) {
-      ServiceInstance pick = config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+      ServiceInstance pick = config.loadBalancer().choose(up, holder.sequence.next());
       if (!holder.ejected(pick.id(), now)) {
         return pick;
       }
     }
-    return config.loadBalancer().choose(up, holder.sequence.getAndIncrement());
+    return config.loadBalancer().choose(up, holder.sequence.next());
   }
 
   @Override

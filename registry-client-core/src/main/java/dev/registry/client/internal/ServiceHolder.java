@@ -11,14 +11,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The cache entry of one service in one stage: an immutable {@link Snapshot} swapped as a
  * whole when the view changes, and the load balancer's counter. {@code choose} reads one
- * volatile field and increments one atomic: no lock, no allocation.
+ * volatile field and increments one counter ({@link Sequence}): no lock, no allocation.
  */
 final class ServiceHolder {
 
@@ -27,7 +26,7 @@ final class ServiceHolder {
 
   final String service;
   final String stage;
-  final AtomicInteger sequence = new AtomicInteger();
+  final Sequence sequence = new Sequence();
   final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
   /** Held by whoever loads or refreshes the view inline; others serve what there is. */
   final ReentrantLock refreshLock = new ReentrantLock();
