@@ -59,6 +59,7 @@ public final class MemoryHarness {
     long before = usedHeapAfterGc();
     int threadsBefore = Thread.activeCount();
     long fdsBefore = openFiles();
+    java.util.Map<String, Long> kindsBefore = openFilesByKind();
     try (RegistryClient client = RegistryClient.builder().registryUris(List.of(url)).shutdownHook(false).build()) {
       long start = System.nanoTime();
       int cached = 0;
@@ -76,8 +77,9 @@ public final class MemoryHarness {
           (after - before) / 1024.0 / clientServices, Thread.activeCount() - threadsBefore, openFiles() - fdsBefore);
       // Connections the lookups left idle close on their own; count again once they may have.
       TimeUnit.SECONDS.sleep(8);
-      System.out.printf(Locale.ROOT, "memory client: 10 s after the lookups: threads +%d; open files +%d%n",
-          Thread.activeCount() - threadsBefore, openFiles() - fdsBefore);
+      System.out.printf(Locale.ROOT, "memory client: 10 s after the lookups: threads +%d; open files +%d"
+              + " (by kind: before %s, after %s)%n",
+          Thread.activeCount() - threadsBefore, openFiles() - fdsBefore, kindsBefore, openFilesByKind());
     }
   }
 
@@ -153,6 +155,21 @@ public final class MemoryHarness {
   private static long openFiles() throws IOException {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.count();
+    }
+  }
+
+  /** Open files by kind: sockets, jars (the class path, opened as classes load), the rest. */
+  private static java.util.Map<String, Long> openFilesByKind() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.map(fd -> {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          return target.startsWith("socket:") ? "sockets" : target.endsWith(".jar") ? "jars" : "other";
+        } catch (IOException e) {
+          return "gone";
+        }
+      }).collect(java.util.stream.Collectors.groupingBy(k -> k, java.util.TreeMap::new,
+          java.util.stream.Collectors.counting()));
     }
   }
 }

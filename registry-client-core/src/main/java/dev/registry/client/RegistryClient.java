@@ -199,6 +199,19 @@ public interface RegistryClient extends AutoCloseable {
   default void reportSuccess(ServiceInstance instance) {}
 
   /**
+   * Whether {@code instance} is ejected now: {@link #choose} skips it, and so should a load
+   * balancer of another framework that picks from {@link #instances} (the Spring adapter's
+   * {@code DiscoveryClient} leaves ejected instances out). Lock-free and allocation-free; false
+   * for an instance the client does not hold. The default answers false.
+   *
+   * @param instance an instance {@link #choose} or {@link #instances} returned
+   * @return whether it is ejected
+   */
+  default boolean isEjected(ServiceInstance instance) {
+    return false;
+  }
+
+  /**
    * Runs now the work that is due: renews the leases whose heartbeat interval has passed
    * (registering again those the registry forgot), and refreshes cached views older than the
    * refresh interval. Each call to the registry is bounded by the request timeout. This is how

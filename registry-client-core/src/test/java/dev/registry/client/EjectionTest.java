@@ -62,13 +62,17 @@ class EjectionTest {
     client.reportFailure(a);
     client.reportFailure(a);
     assertThat(chosen(40)).contains("a");
+    assertThat(client.isEjected(a)).isFalse();
     client.reportFailure(a);
 
     assertThat(chosen(400)).containsExactlyInAnyOrder("b", "c", "d");
+    assertThat(client.isEjected(a)).isTrue();
+    assertThat(client.isEjected(instance("b"))).isFalse();
     clock.advance(Duration.ofSeconds(29));
     assertThat(chosen(40)).doesNotContain("a");
     clock.advance(Duration.ofSeconds(1));
     assertThat(chosen(40)).contains("a");
+    assertThat(client.isEjected(a)).as("the ejection ended").isFalse();
 
     client.reportFailure(a);
     client.reportFailure(a);

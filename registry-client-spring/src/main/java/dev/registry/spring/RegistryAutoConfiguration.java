@@ -116,6 +116,18 @@ public final class RegistryAutoConfiguration {
     return profiles.length > 0 ? profiles[0] : "default";
   }
 
+  /**
+   * Reports refused connections of {@code @LoadBalanced} calls to the client, for its ejection.
+   *
+   * @param client the core client
+   * @return the lifecycle Spring Cloud LoadBalancer tells of every call
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  RegistryEjectionLifecycle registryEjectionLifecycle(RegistryClient client) {
+    return new RegistryEjectionLifecycle(client);
+  }
+
   /** The blocking {@code DiscoveryClient}. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnDiscoveryEnabled

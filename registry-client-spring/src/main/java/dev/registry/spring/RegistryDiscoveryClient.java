@@ -15,7 +15,9 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
  * <p>{@link #getInstances} answers from the core's cache, which the registry's long-poll keeps
  * fresh, and lists only {@link Status#UP} instances in the client's stage (the ones the core's
  * own {@code choose} would pick), so that a load balancer never sends calls to an instance that
- * is starting or taken out of service. {@link #getServices} asks the registry each time.
+ * is starting or taken out of service. It also leaves out instances the client has ejected after
+ * refused connections ({@link RegistryEjectionLifecycle}). {@link #getServices} asks the
+ * registry each time.
  * Thread-safe.
  */
 public final class RegistryDiscoveryClient implements DiscoveryClient {
@@ -53,7 +55,7 @@ public final class RegistryDiscoveryClient implements DiscoveryClient {
 
   static List<ServiceInstance> upInstances(RegistryClient client, String serviceId) {
     return client.instances(serviceId).stream()
-        .filter(i -> i.status() == Status.UP)
+        .filter(i -> i.status() == Status.UP && !client.isEjected(i))
         .<ServiceInstance>map(RegistryServiceInstance::new)
         .toList();
   }

@@ -78,6 +78,23 @@ final class Registry implements AutoCloseable {
     }
   }
 
+  /** Registers an instance over the wire, as another process would; returns the status code. */
+  int register(String service, String id, String address) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/register"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"service\": \"" + service + "\", \"id\": \"" + id
+                  + "\", \"address\": \"" + address + "\", \"ttl_seconds\": 600}"))
+              .timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * Whether something answers HTTP on the loopback port. A closed port is refused at once; the
    * generous timeout is for a loaded test machine, where a live server may be slow.

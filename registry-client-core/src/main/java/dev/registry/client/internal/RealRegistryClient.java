@@ -300,6 +300,13 @@ public final class RealRegistryClient implements RegistryClient {
     }
   }
 
+  @Override
+  public boolean isEjected(ServiceInstance instance) {
+    requireNonNull(instance, "instance");
+    ServiceHolder holder = cache.get(instance.service(), stageOf(instance));
+    return holder != null && holder.ejections != 0 && holder.ejected(instance.id(), clock.millis());
+  }
+
   private String stageOf(ServiceInstance instance) {
     String stage = instance.stage();
     return stage != null ? stage : config.stage();
