@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -707,9 +708,26 @@ final class Registry {
     stage.watches.clear();
   }
 
-  private static void wakeAll(List<Watch> wake) {
-    for (Watch watch : wake) {
+  /**
+   * Sets who tells the watches of a change; by default each is told on the changing thread. The
+   * server hands large wake-ups to its pool in chunks, so that a change seen by thousands of
+   * long-polls is answered at once (see {@code RegistryHandler.wake}). Set before use.
+   */
+  void waker(Consumer<List<Watch>> waker) {
+    this.waker = waker;
+  }
+
+  private volatile Consumer<List<Watch>> waker = Registry::tellEach;
+
+  private static void tellEach(List<Watch> watches) {
+    for (Watch watch : watches) {
       watch.changed();
+    }
+  }
+
+  private void wakeAll(List<Watch> wake) {
+    if (!wake.isEmpty()) {
+      waker.accept(wake);
     }
   }
 }

@@ -212,7 +212,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     Duration wait = queryWait(query);
     Runnable answer = () -> {
       ServiceView view = registry.view(service, stage);
-      send(response, callback, view.isEmpty() ? 404 : 200, Json.discover(view, clock.millis()), view.index());
+      send(response, callback, view.isEmpty() ? 404 : 200, discoverBody(view), view.index());
     };
     if (index != null
         && park(request, response, callback, wait, answer,
@@ -221,6 +221,29 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       return;
     }
     answer.run();
+  }
+
+  /** The last discover answer written: a view, the millisecond it was written at, its bytes. */
+  private record Written(ServiceView view, long millis, byte[] body) {}
+
+  private volatile @Nullable Written lastDiscover;
+
+  /**
+   * The body of a discover answer, written once per view and millisecond. A change that wakes
+   * thousands of long-polls on one service answers them all with the same view within a few
+   * milliseconds, and each answer would otherwise be built and serialised anew. Reusing the
+   * bytes within the same millisecond changes nothing a client can see: {@code uptime_seconds}
+   * has millisecond precision.
+   */
+  private byte[] discoverBody(ServiceView view) {
+    long now = clock.millis();
+    Written last = lastDiscover;
+    if (last != null && last.view == view && last.millis == now) {
+      return last.body;
+    }
+    byte[] body = Json.write(Json.discover(view, now));
+    lastDiscover = new Written(view, now, body);
+    return body;
   }
 
   private void catalog(Request request, Response response, Callback callback) {
@@ -345,6 +368,43 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     return true;
   }
 
+  /** Watches told per task of a large wake-up. */
+  static final int WAKE_CHUNK = 64;
+
+  /**
+   * Tells the watches of one change (the registry's waker). A few are told on the changing
+   * thread, and each hands its answer to the pool. A larger wake-up goes to the pool in chunks
+   * of {@link #WAKE_CHUNK}, and each chunk's answers are written on that pool thread. So the
+   * request that made the change is answered at once, however many long-polls it wakes, and
+   * the answers are spread over the pool instead of queued one task each.
+   */
+  void wake(java.util.List<Watch> watches) {
+    int size = watches.size();
+    if (size <= WAKE_CHUNK) {
+      for (Watch w : watches) {
+        w.changed();
+      }
+      return;
+    }
+    for (int from = 0; from < size; from += WAKE_CHUNK) {
+      java.util.List<Watch> chunk = watches.subList(from, Math.min(size, from + WAKE_CHUNK));
+      Runnable task = () -> {
+        for (Watch w : chunk) {
+          if (w instanceof LongPoll poll) {
+            poll.answerNow();
+          } else {
+            w.changed();
+          }
+        }
+      };
+      try {
+        executor.execute(task);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        task.run();  // the pool is stopping: answer here
+      }
+    }
+  }
+
   private final class LongPoll implements Watch {
     final AtomicBoolean done = new AtomicBoolean();
     final Request request;
@@ -378,6 +438,20 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
           }
           guard(request, response, callback, answer);
         });
+      }
+    }
+
+    /** Like {@link #changed}, on the calling thread: it is a pool thread with other answers to write. */
+    void answerNow() {
+      if (done.compareAndSet(false, true)) {
+        Scheduler.Task task = timeout;
+        if (task != null) {
+          task.cancel();
+        }
+        if (unwatchOnChange) {
+          unwatch.accept(this);
+        }
+        guard(request, response, callback, answer);
       }
     }
 
@@ -576,8 +650,9 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     send(response, callback, e.status, Json.error(e.code, e.getMessage()), null);
   }
 
+  /** Sends {@code body}: a map or list to write as JSON, or bytes already written. */
   static void send(Response response, Callback callback, int status, Object body, @Nullable Long index) {
-    byte[] bytes = Json.write(body);
+    byte[] bytes = body instanceof byte[] written ? written : Json.write(body);
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CONTENT_TYPE, JSON);

@@ -123,8 +123,10 @@ public final class RegistryServer implements AutoCloseable {
     server.addConnector(connector);
 
     server.setErrorHandler(new JsonErrorHandler());
-    server.setHandler(new GracefulHandler(
-        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal)));
+    RegistryHandler handler =
+        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal);
+    registry.waker(handler::wake);
+    server.setHandler(new GracefulHandler(handler));
   }
 
   /**

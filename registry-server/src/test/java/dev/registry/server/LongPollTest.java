@@ -255,4 +255,37 @@ class LongPollTest {
       assertThat(((TestHttp.Reply) poll.get()).json().get("count").asInt()).isEqualTo(2);
     }
   }
+
+  @Test
+  void watchersOfTwoServicesWokenTogetherEachGetTheirOwnServicesView() throws Exception {
+    start(clock);
+    http.register("s", "http://h:1");
+    http.register("t", "http://h:1");
+    long s = index("s");
+    long t = index("t");
+    // More than one chunk of each (RegistryHandler.WAKE_CHUNK), interleaved.
+    int each = 3 * RegistryHandler.WAKE_CHUNK;
+    CompletableFuture<?>[] polls = new CompletableFuture<?>[2 * each];
+    for (int i = 0; i < each; i++) {
+      polls[2 * i] = http.getAsync("/discover/s?index=" + s + "&wait=30s");
+      polls[2 * i + 1] = http.getAsync("/discover/t?index=" + t + "&wait=30s");
+    }
+    awaitParked(polls.length);
+
+    http.register("s", "http://h:2");
+    http.register("t", "http://h:2");
+    http.register("t", "http://h:3");
+
+    CompletableFuture.allOf(polls).get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < polls.length; i++) {
+      var json = ((TestHttp.Reply) polls[i].get()).json();
+      String service = i % 2 == 0 ? "s" : "t";
+      assertThat(json.get("service").asText()).isEqualTo(service);
+      // Woken by the first change of its service: s then has 2 instances; t has 2 (or 3 if the
+      // answer was written after the second change of t).
+      assertThat(json.get("count").asInt()).as("%s", json).isBetween(2, service.equals("s") ? 2 : 3);
+      assertThat(json.get("instances")).as("%s", json).hasSize(json.get("count").asInt());
+      assertThat(json.get("index").asLong()).isGreaterThan(service.equals("s") ? s : t);
+    }
+  }
 }
