@@ -84,8 +84,15 @@ public final class DiscoveryProxyFunction
       return response(307, Map.of("Location", location.toString()), "");
     }
     try {
-      return forward(request, location);
+      APIGatewayV2HTTPResponse answer = forward(request, location);
+      discovery.client().reportSuccess(target);
+      return answer;
     } catch (IOException e) {
+      if (e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException) {
+        // Refused: after a few in a row the client skips this instance for a while, also in
+        // the next invocations of this container (it keeps the client).
+        discovery.client().reportFailure(target);
+      }
       return error(502, "bad_gateway", service + " at " + target.address() + " failed: " + e);
     }
   }

@@ -101,6 +101,32 @@ class LambdaExamplesTest {
   }
 
   @Test
+  void theProxyStopsForwardingToAnInstanceThatRefusedThreeTimesInARow() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    admin.register(ServiceInstance.builder("user-service").id("u-live")
+        .address(URI.create(userService.url("/").toString())).build());
+    admin.register(ServiceInstance.builder("user-service").id("u-dead")
+        .address(URI.create("http://127.0.0.1:" + closedPort)).build());
+    for (int i = 0; i < 20; i++) {
+      userService.enqueue(new MockResponse.Builder().code(200).body("{}").build());
+    }
+    DiscoveryProxyFunction proxy = new DiscoveryProxyFunction(lambda(null, null), true);
+
+    Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+    for (int i = 0; i < 20; i++) {
+      statuses.merge(proxy.handleRequest(get("/user-service/x", null), new InvokedContext("prod")).getStatusCode(),
+          1, Integer::sum);
+    }
+
+    // Round-robin alternates: the dead instance is tried until its third refusal, then skipped.
+    assertThat(statuses).containsExactly(Map.entry(200, 17), Map.entry(502, 3));
+    assertThat(userService.getRequestCount()).isEqualTo(17);
+  }
+
+  @Test
   void theProxyAnswers503ForAServiceWithoutInstancesAnd404WithoutAService() {
     DiscoveryProxyFunction proxy = new DiscoveryProxyFunction(lambda(null, null), false);
 
