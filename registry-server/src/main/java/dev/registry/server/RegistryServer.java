@@ -72,6 +72,9 @@ public final class RegistryServer implements AutoCloseable {
   private long expiryTaskAt = Long.MAX_VALUE;
   private Scheduler.@Nullable Task cleanupTask;
 
+  /** The size of a request buffer (Jetty's default is 8 KiB); see UnpooledRequestBuffers. */
+  static final int REQUEST_BUFFER_BYTES = 2048;
+
   private RegistryServer(Builder b) {
     this.host = b.host;
     this.requestedPort = b.port;
@@ -99,6 +102,10 @@ public final class RegistryServer implements AutoCloseable {
     // pooled buffers for writing answers.
     http.setUseInputDirectByteBuffers(false);
     http.setUseOutputDirectByteBuffers(true);
+    // A new request buffer per read: small, since the registry's requests are (a heartbeat is
+    // about 300 bytes with its headers). Larger ones are parsed over several reads; Jetty's
+    // limits on headers and bodies are separate settings and unchanged.
+    http.setInputBufferSize(REQUEST_BUFFER_BYTES);
     this.tls = b.keyStore != null;
     this.keyStore = b.keyStore;
     this.keyStorePassword = b.keyStorePassword;

@@ -16,8 +16,8 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
  * well-formed request is answered {@code 400 No URI}, answered twice, answered with its own
  * bytes, or its connection closes without an answer. {@code ConnectionIsolationTest} shows it
  * within a few thousand requests; with request buffers that are never reused it cannot happen.
- * The cost is one short-lived heap buffer per request read (see docs/benchmarks.md, "Server
- * throughput").
+ * The cost is one short-lived heap buffer per request read, which is why they are small
+ * ({@code RegistryServer.REQUEST_BUFFER_BYTES}); see docs/benchmarks.md, "Server throughput".
  */
 final class UnpooledRequestBuffers extends ByteBufferPool.Wrapper {
   private final ByteBufferPool unpooled = new ByteBufferPool.NonPooling();
