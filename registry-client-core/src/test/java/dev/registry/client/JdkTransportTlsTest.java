@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.registry.client.spi.HttpTransport;
 import dev.registry.server.RegistryServer;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
@@ -79,22 +78,17 @@ class JdkTransportTlsTest {
             .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build());
   }
 
-  static ServiceInstance payment(int n) {
-    return ServiceInstance.builder("payment-service").id("payment-" + n)
-        .address(URI.create("https://10.0.0." + n + ":8443")).build();
-  }
-
   @Test
   void theJdkTransportTrustingTheCaRegistersLooksUpAndWatchesOverHttps() {
     try (RegistryServer server = httpsServer(serverStore);
         RegistryClient inline = jdkClient(server).trustedCertificates(caPem).backgroundRefresh(false).build();
         RegistryClient watching = jdkClient(server).trustedCertificates(caPem).build()) {
       assertThat(server.uri().getScheme()).isEqualTo("https");
-      inline.registerOnce(payment(1));
+      inline.registerOnce(TlsClientTest.payment(1));
       assertThat(watching.choose("payment-service").id()).isEqualTo("payment-1");
       assertThat(inline.warmUp("default")).isEqualTo(1);
 
-      inline.registerOnce(payment(2));  // the long-poll of the watching client (sendAsync) sees it
+      inline.registerOnce(TlsClientTest.payment(2));  // the long-poll of the watching client (sendAsync) sees it
       await().atMost(Duration.ofSeconds(10))
           .until(() -> watching.instances("payment-service").size() == 2);
       assertThat(watching.view("payment-service", "default").stale()).isFalse();
@@ -105,7 +99,7 @@ class JdkTransportTlsTest {
   void theJdkTransportWithoutTheCaIsRefusedTheHandshake() {
     try (RegistryServer server = httpsServer(serverStore);
         RegistryClient client = jdkClient(server).build()) {
-      assertThatThrownBy(() -> client.registerOnce(payment(1)))
+      assertThatThrownBy(() -> client.registerOnce(TlsClientTest.payment(1)))
           .isInstanceOf(RegistryUnavailableException.class)
           .hasMessageContaining("PKIX path building failed")
           .satisfies(e -> assertThat(e.getCause()).isInstanceOf(SSLHandshakeException.class));
