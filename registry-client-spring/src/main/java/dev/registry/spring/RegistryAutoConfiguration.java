@@ -84,6 +84,8 @@ public final class RegistryAutoConfiguration {
    *     them), told each event
    * @param customizers the builder's customizers, applied after the properties
    * @return the client
+   * @throws IllegalArgumentException if {@code registry.trusted-certificates} cannot be read or
+   *     holds no certificate; the message names the property and the file
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
@@ -102,6 +104,14 @@ public final class RegistryAutoConfiguration {
     }
     if (properties.getToken() != null) {
       builder.token(properties.getToken());
+    }
+    if (properties.getTrustedCertificates() != null) {
+      try {
+        builder.trustedCertificates(properties.getTrustedCertificates());
+      } catch (IllegalArgumentException e) {
+        // The core names the file; this names the property too.
+        throw new IllegalArgumentException("registry.trusted-certificates: " + e.getMessage(), e);
+      }
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     builder.eventListener(new CompositeEventListener(eventListeners.orderedStream().toList()));

@@ -3,6 +3,7 @@ package dev.registry.spring;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,6 +75,13 @@ public class RegistryProperties {
    * ({@code REGISTRY_TOKEN}) to a file.
    */
   private @Nullable String token;
+
+  /**
+   * A PEM file of the certificates (a private CA, or the registry's self-signed certificate)
+   * that https registry URLs must chain to, instead of the JVM's default trust store; host names
+   * are still verified. Read at startup: a file that cannot be read fails it.
+   */
+  private @Nullable Path trustedCertificates;
 
   /** Bound of the deregistration at shutdown, retries included. */
   private Duration deregisterTimeout = Duration.ofSeconds(2);
@@ -323,6 +331,25 @@ public class RegistryProperties {
    */
   public void setToken(@Nullable String token) {
     this.token = token == null || token.isEmpty() ? null : token;
+  }
+
+  /**
+   * Returns the PEM file of the certificates https registry URLs must chain to.
+   *
+   * @return the file, or null for the JVM's default trust store
+   */
+  public @Nullable Path getTrustedCertificates() {
+    return trustedCertificates;
+  }
+
+  /**
+   * Sets the PEM file of the certificates https registry URLs must chain to.
+   *
+   * @param trustedCertificates the file (one or more {@code -----BEGIN CERTIFICATE-----}
+   *     blocks), or null for the JVM's default trust store
+   */
+  public void setTrustedCertificates(@Nullable Path trustedCertificates) {
+    this.trustedCertificates = trustedCertificates;
   }
 
   /**

@@ -27,12 +27,14 @@ class ConfigurationMetadataTest {
     assertThat(properties).containsKeys("registry.enabled", "registry.urls", "registry.service-name",
         "registry.stage", "registry.instance-id", "registry.host", "registry.port",
         "registry.address", "registry.metadata", "registry.lease-ttl",
-        "registry.heartbeat-interval", "registry.request-timeout", "registry.token",
+        "registry.heartbeat-interval", "registry.request-timeout", "registry.token", "registry.trusted-certificates",
         "registry.deregister-timeout",
         "registry.propagation-wait", "registry.register", "registry.discovery.order");
     assertThat(properties.get("registry.lease-ttl").path("type").asString())
         .isEqualTo("java.time.Duration");
     assertThat(properties.get("registry.lease-ttl").path("defaultValue").asString()).isEqualTo("15s");
+    assertThat(properties.get("registry.trusted-certificates").path("type").asString())
+        .isEqualTo("java.nio.file.Path");
     assertThat(properties.get("registry.urls").path("defaultValue").get(0).asString())
         .isEqualTo("http://127.0.0.1:5001");
     assertThat(properties.values()).allSatisfy(p ->

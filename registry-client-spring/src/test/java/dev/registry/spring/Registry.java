@@ -22,9 +22,11 @@ final class Registry implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   final RegistryServer server;
+  /** The reader's own HTTP client (for an HTTPS registry, one that trusts its certificate). */
+  private final HttpClient http;
 
   Registry() {
-    this(null);
+    this((String) null);
   }
 
   /** A registry whose writes need {@code token} (none when null). */
@@ -34,6 +36,15 @@ final class Registry implements AutoCloseable {
       builder.token(token);
     }
     server = builder.build().start();
+    http = HTTP;
+  }
+
+  /** An HTTPS registry serving the certificate of {@code certificates}; read trusting it. */
+  Registry(TestCertificates certificates) {
+    server = RegistryServer.builder().host("127.0.0.1").port(0)
+        .tls(certificates.keyStore, TestCertificates.PASSWORD).build().start();
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .sslContext(certificates.trustingContext()).build();
   }
 
   String url() {
@@ -63,12 +74,16 @@ final class Registry implements AutoCloseable {
   }
 
   JsonNode discover(String service, String stage) {
-    return JSON.readTree(get(server.uri() + "/discover/" + service + "?stage=" + stage).body());
+    return JSON.readTree(get(http, server.uri() + "/discover/" + service + "?stage=" + stage).body());
   }
 
   static HttpResponse<String> get(String uri) {
+    return get(HTTP, uri);
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String uri) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).build(),
+      return http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -81,7 +96,7 @@ final class Registry implements AutoCloseable {
   /** Registers an instance over the wire, as another process would; returns the status code. */
   int register(String service, String id, String address) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/register"))
+      return http.send(HttpRequest.newBuilder(server.uri().resolve("/register"))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString("{\"service\": \"" + service + "\", \"id\": \"" + id
                   + "\", \"address\": \"" + address + "\", \"ttl_seconds\": 600}"))

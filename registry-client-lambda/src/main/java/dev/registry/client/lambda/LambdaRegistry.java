@@ -62,7 +62,8 @@ public final class LambdaRegistry implements AutoCloseable {
   }
 
   /**
-   * Makes the registry of this container from the environment ({@link LambdaSettings}). No I/O.
+   * Makes the registry of this container from the environment ({@link LambdaSettings}). No
+   * network I/O (it reads {@code REGISTRY_TRUSTED_CERTIFICATES}, when set).
    *
    * @return the registry
    * @throws IllegalArgumentException if a variable is missing or malformed
@@ -73,10 +74,12 @@ public final class LambdaRegistry implements AutoCloseable {
 
   /**
    * Makes a registry from {@code settings}, with a client from
-   * {@link LambdaSettings#clientBuilder()}. No I/O.
+   * {@link LambdaSettings#clientBuilder()}. No network I/O (it reads the trusted certificates'
+   * file, when the settings name one).
    *
    * @param settings the settings
    * @return the registry
+   * @throws IllegalArgumentException if the trusted certificates' file cannot be read
    */
   public static LambdaRegistry create(LambdaSettings settings) {
     requireNonNull(settings, "settings");

@@ -7,6 +7,7 @@ import dev.registry.client.RetryPolicy;
 import dev.registry.client.spi.HttpTransport;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,12 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code REGISTRY_TOKEN}</td><td>the registry's shared token, sent as
  *     {@code Authorization: Bearer} on every call (keep it in a secret store, not in the
  *     template)</td><td>none</td></tr>
+ * <tr><td>{@code REGISTRY_TRUSTED_CERTIFICATES}</td><td>a PEM file of the certificates (a
+ *     private CA, or the registry's self-signed certificate) that https registry URLs must
+ *     chain to, such as one bundled with the function ({@code /var/task/registry-ca.pem}; a
+ *     relative path is resolved against the working directory, {@code /var/task} on Lambda);
+ *     host names are still verified. Read when the client is built, at container start</td>
+ *     <td>none: the JVM's default trust store</td></tr>
  * </table>
  *
  * <p>A bad value throws {@link IllegalArgumentException} naming the variable and the value, at
@@ -61,6 +68,8 @@ import org.jspecify.annotations.Nullable;
  * @param instanceId the instance id of the self-registration, or null for the service name
  * @param leaseTtl the lease of the self-registration
  * @param token the registry's shared token, or null for an open registry; never printed
+ * @param trustedCertificates a PEM file of the certificates https registry URLs must chain to,
+ *     or null for the JVM's default trust store; read by {@link #clientBuilder()}
  */
 public record LambdaSettings(
     List<URI> registryUrls,
@@ -73,7 +82,8 @@ public record LambdaSettings(
     @Nullable URI serviceAddress,
     @Nullable String instanceId,
     Duration leaseTtl,
-    @Nullable String token) {
+    @Nullable String token,
+    @Nullable Path trustedCertificates) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -115,6 +125,45 @@ public record LambdaSettings(
   }
 
   /**
+   * The settings without trusted certificates (the JVM's default trust store): the canonical
+   * constructor as it was before {@code trustedCertificates}, kept so that code calling it with
+   * eleven arguments still compiles and runs.
+   *
+   * @param registryUrls the registry URLs, tried in turn
+   * @param stage the stage, or null to take it from the invoked alias
+   * @param cacheTtl the age past which a cached view is fetched again
+   * @param requestTimeout the bound of one call to the registry
+   * @param workBudget the most time an invocation spends on due work
+   * @param warmUp whether the first invocation of a stage fetches the whole catalog
+   * @param serviceName the function's service name for self-registration, or null for none
+   * @param serviceAddress the function's endpoint for self-registration, or null for none
+   * @param instanceId the instance id of the self-registration, or null for the service name
+   * @param leaseTtl the lease of the self-registration
+   * @param token the registry's shared token, or null for an open registry; never printed
+   * @throws IllegalArgumentException as the canonical constructor
+   * @throws NullPointerException as the canonical constructor
+   */
+  public LambdaSettings(List<URI> registryUrls, @Nullable String stage, Duration cacheTtl,
+      Duration requestTimeout, Duration workBudget, boolean warmUp, @Nullable String serviceName,
+      @Nullable URI serviceAddress, @Nullable String instanceId, Duration leaseTtl,
+      @Nullable String token) {
+    this(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp, serviceName,
+        serviceAddress, instanceId, leaseTtl, token, null);
+  }
+
+  /**
+   * Returns these settings trusting the certificates of {@code pemFile} for https registry URLs.
+   *
+   * @param pemFile a PEM file (one or more {@code -----BEGIN CERTIFICATE-----} blocks), or null
+   *     for the JVM's default trust store
+   * @return new settings, the same otherwise
+   */
+  public LambdaSettings withTrustedCertificates(@Nullable Path pemFile) {
+    return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
+        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile);
+  }
+
+  /**
    * Settings with every default, for {@code registryUrls}.
    *
    * @param registryUrls one or more registry URLs
@@ -123,7 +172,7 @@ public record LambdaSettings(
   public static LambdaSettings of(URI... registryUrls) {
     return new LambdaSettings(List.of(registryUrls), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15), null);
+        Duration.ofMinutes(15), null, null);
   }
 
   /**
@@ -154,6 +203,7 @@ public record LambdaSettings(
       parsed.add(httpUri("REGISTRY_URLS", url.trim()));
     }
     String address = blankToNull(env.get("REGISTRY_SERVICE_ADDRESS"));
+    String pem = blankToNull(env.get("REGISTRY_TRUSTED_CERTIFICATES"));
     return new LambdaSettings(
         parsed,
         blankToNull(env.get("REGISTRY_STAGE")),
@@ -165,7 +215,8 @@ public record LambdaSettings(
         address == null ? null : httpUri("REGISTRY_SERVICE_ADDRESS", address),
         blankToNull(env.get("REGISTRY_INSTANCE_ID")),
         duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)),
-        blankToNull(env.get("REGISTRY_TOKEN")));
+        blankToNull(env.get("REGISTRY_TOKEN")),
+        pem == null ? null : Path.of(pem));
   }
 
   /**
@@ -181,9 +232,13 @@ public record LambdaSettings(
    * Returns a client builder set up for Lambda from these settings: the light JDK transport,
    * no background thread, no retry (a call that fails leaves the stale view serving), no
    * shutdown hook, the cache TTL as refresh interval. Change what you need (a fake clock in
-   * tests) and build.
+   * tests) and build. With {@link #trustedCertificates()}, reads that file now (the JDK
+   * transport then trusts its certificates for https registry URLs); without, loads no TLS
+   * class.
    *
    * @return a new builder
+   * @throws IllegalArgumentException if the trusted certificates' file cannot be read or holds no
+   *     certificate; the message names {@code REGISTRY_TRUSTED_CERTIFICATES} and the file
    */
   public RegistryClient.Builder clientBuilder() {
     Duration idle = cacheTtl.compareTo(Duration.ofMinutes(5)) < 0
@@ -202,17 +257,27 @@ public record LambdaSettings(
     if (token != null) {
       builder.token(token);
     }
+    if (trustedCertificates != null) {
+      try {
+        builder.trustedCertificates(trustedCertificates);
+      } catch (IllegalArgumentException e) {
+        // The core names the file; this names the variable too.
+        throw new IllegalArgumentException("REGISTRY_TRUSTED_CERTIFICATES (trustedCertificates): "
+            + e.getMessage(), e);
+      }
+    }
     return builder;
   }
 
-  /** Like the record's, with the token masked. */
+  /** Like the record's, with the token masked (the certificates' file is not a secret). */
   @Override
   public String toString() {
     return "LambdaSettings[registryUrls=" + registryUrls + ", stage=" + stage + ", cacheTtl="
         + cacheTtl + ", requestTimeout=" + requestTimeout + ", workBudget=" + workBudget
         + ", warmUp=" + warmUp + ", serviceName=" + serviceName + ", serviceAddress="
         + serviceAddress + ", instanceId=" + instanceId + ", leaseTtl=" + leaseTtl + ", token="
-        + (token == null ? "none" : "(set)") + "]";
+        + (token == null ? "none" : "(set)") + ", trustedCertificates=" + trustedCertificates
+        + "]";
   }
 
   /**
