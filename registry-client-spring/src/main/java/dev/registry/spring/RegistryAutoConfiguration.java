@@ -98,6 +98,7 @@ public final class RegistryAutoConfiguration {
         .leaseTtl(properties.getLeaseTtl())
         .requestTimeout(properties.getRequestTimeout())
         .deregisterTimeout(properties.getDeregisterTimeout())
+        .ejection(properties.getEjectAfter(), properties.getEjectionTime())
         .shutdownHook(false);
     if (properties.getHeartbeatInterval() != null) {
       builder.heartbeatInterval(properties.getHeartbeatInterval());

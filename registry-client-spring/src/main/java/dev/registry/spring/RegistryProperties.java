@@ -94,6 +94,16 @@ public class RegistryProperties {
   private Duration propagationWait = Duration.ofSeconds(1);
 
   /**
+   * After how many @LoadBalanced calls in a row that could not connect an instance is ejected:
+   * left out of discovery (and of the client's choose) for registry.ejection-time. Never more
+   * than half of a service's instances are ejected at once.
+   */
+  private int ejectAfter = 3;
+
+  /** How long an ejected instance is left out before it is called again. */
+  private Duration ejectionTime = Duration.ofSeconds(30);
+
+  /**
    * Whether an application annotated with @EnableServiceRegistration registers itself. Also off
    * when spring.cloud.service-registry.auto-registration.enabled is false.
    */
@@ -368,6 +378,49 @@ public class RegistryProperties {
    */
   public void setDeregisterTimeout(Duration deregisterTimeout) {
     this.deregisterTimeout = requireNonNull(deregisterTimeout, "deregisterTimeout");
+  }
+
+  /**
+   * Returns how many failed connections in a row eject an instance.
+   *
+   * @return the count, default 3
+   */
+  public int getEjectAfter() {
+    return ejectAfter;
+  }
+
+  /**
+   * Sets how many failed connections in a row eject an instance.
+   *
+   * @param ejectAfter one or more
+   */
+  public void setEjectAfter(int ejectAfter) {
+    if (ejectAfter < 1) {
+      throw new IllegalArgumentException("ejectAfter must be >= 1: " + ejectAfter);
+    }
+    this.ejectAfter = ejectAfter;
+  }
+
+  /**
+   * Returns how long an ejected instance is left out.
+   *
+   * @return the time, default 30 s
+   */
+  public Duration getEjectionTime() {
+    return ejectionTime;
+  }
+
+  /**
+   * Sets how long an ejected instance is left out.
+   *
+   * @param ejectionTime more than zero
+   */
+  public void setEjectionTime(Duration ejectionTime) {
+    requireNonNull(ejectionTime, "ejectionTime");
+    if (ejectionTime.isNegative() || ejectionTime.isZero()) {
+      throw new IllegalArgumentException("ejectionTime must be > 0: " + ejectionTime);
+    }
+    this.ejectionTime = ejectionTime;
   }
 
   /**

@@ -29,7 +29,10 @@ class ConfigurationMetadataTest {
         "registry.address", "registry.metadata", "registry.lease-ttl",
         "registry.heartbeat-interval", "registry.request-timeout", "registry.token", "registry.trusted-certificates",
         "registry.deregister-timeout",
-        "registry.propagation-wait", "registry.register", "registry.discovery.order");
+        "registry.propagation-wait", "registry.eject-after", "registry.ejection-time",
+        "registry.register", "registry.discovery.order");
+    assertThat(properties.get("registry.eject-after").path("defaultValue").asInt()).isEqualTo(3);
+    assertThat(properties.get("registry.ejection-time").path("defaultValue").asString()).isEqualTo("30s");
     assertThat(properties.get("registry.lease-ttl").path("type").asString())
         .isEqualTo("java.time.Duration");
     assertThat(properties.get("registry.lease-ttl").path("defaultValue").asString()).isEqualTo("15s");

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,9 +24,9 @@ import org.springframework.web.client.RestClient;
  * Client-side ejection through Spring: a service has a live instance and one whose port refuses
  * connections (it crashed, and its lease has not run out). A caller calls the service by name
  * through a {@code @LoadBalanced RestClient}: the calls that reach the dead instance fail
- * until it has refused three in a row; then the client has ejected it, the {@code
- * DiscoveryClient} leaves it out, and every call reaches the live one. Blocking and reactive
- * discovery both.
+ * until it has refused {@code registry.eject-after} (3 by default) in a row; then the client
+ * has ejected it, the {@code DiscoveryClient} leaves it out, and every call reaches the live
+ * one. Blocking and reactive discovery both.
  */
 class EjectionEndToEndTest {
   private Registry registry;
@@ -52,9 +52,9 @@ class EjectionEndToEndTest {
     return context;
   }
 
-  @ParameterizedTest(name = "reactive discovery: {0}")
-  @ValueSource(booleans = {false, true})
-  void anInstanceThatRefusesThreeCallsInARowGetsNoMoreCalls(boolean reactive) throws Exception {
+  @ParameterizedTest(name = "reactive discovery: {0}, registry.eject-after: {1}")
+  @CsvSource({"false, 3", "true, 3", "false, 2"})
+  void anInstanceThatRefusesEjectAfterCallsInARowGetsNoMoreCalls(boolean reactive, int ejectAfter) throws Exception {
     run(new SpringApplicationBuilder(Apps.Greeting.class), "spring.application.name=greeting-service",
         "registry.instance-id=greeting-1", "server.port=0");
     int closedPort;
@@ -65,7 +65,8 @@ class EjectionEndToEndTest {
         .isEqualTo(201);
     ConfigurableApplicationContext caller = run(
         new SpringApplicationBuilder(Apps.Caller.class).web(WebApplicationType.NONE),
-        "spring.application.name=caller", "spring.cloud.discovery.reactive.enabled=" + reactive);
+        "spring.application.name=caller", "spring.cloud.discovery.reactive.enabled=" + reactive,
+        "registry.eject-after=" + ejectAfter);
     RegistryDiscoveryClient discovery = caller.getBean(RegistryDiscoveryClient.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> discovery.getInstances("greeting-service").size() == 2);
     RestClient rest = caller.getBean(RestClient.Builder.class).build();
@@ -81,9 +82,10 @@ class EjectionEndToEndTest {
       answers.merge(answer, 1, Integer::sum);
     }
 
-    // Round-robin alternates, so the dead instance is tried until its third refusal, and never
-    // after: 3 refused calls, the other 27 answered by the live instance.
-    assertThat(answers).containsExactly(Map.entry("hello from greeting-1", 27), Map.entry("refused", 3));
+    // Round-robin alternates, so the dead instance is tried until its ejectAfter-th refusal,
+    // and never after: the other calls are all answered by the live instance.
+    assertThat(answers).containsExactly(
+        Map.entry("hello from greeting-1", 30 - ejectAfter), Map.entry("refused", ejectAfter));
     RegistryClient client = caller.getBean(RegistryClient.class);
     assertThat(client.instances("greeting-service"))
         .filteredOn(client::isEjected).extracting(dev.registry.client.ServiceInstance::id)
