@@ -1,6 +1,6 @@
 package dev.registry.client;
 
-import static dev.registry.client.TlsClientTest.keytool;
+import static dev.registry.server.TestCertificates.keytool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate is signed by the CA, and the client is given the CA's certificate only.
  */
 class JdkTransportTlsTest {
-  static final String PASSWORD = "test-pass";
+  static final String PASSWORD = dev.registry.server.TestCertificates.PASSWORD;
   @TempDir static Path dir;
   /** The CA's certificate, the only one the clients trust. */
   static Path caPem;

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.registry.server.RegistryServer;
+import dev.registry.server.TestCertificates;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,31 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The client over HTTPS to the reference server, trusting a certificate the test made. */
 class TlsClientTest {
-  static final String PASSWORD = "test-pass";
+  static final String PASSWORD = TestCertificates.PASSWORD;
   @TempDir static Path dir;
   static Path keyStore;
   static Path pem;
 
   @BeforeAll
   static void makeCertificate() throws Exception {
-    keyStore = dir.resolve("server.p12");
-    pem = dir.resolve("server.pem");
-    keytool("-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-    keytool("-exportcert", "-rfc", "-alias", "registry", "-keystore", keyStore.toString(),
-        "-storepass", PASSWORD, "-file", pem.toString());
-  }
-
-  static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("keytool " + args[0] + " failed: " + out);
-    }
+    TestCertificates certificates = TestCertificates.create(dir);
+    keyStore = certificates.keyStore;
+    pem = certificates.certificatePem;
   }
 
   RegistryClient.Builder builder(RegistryServer server) {

@@ -1,6 +1,7 @@
 package dev.registry.spring;
 
 import dev.registry.server.RegistryServer;
+import dev.registry.server.TestCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

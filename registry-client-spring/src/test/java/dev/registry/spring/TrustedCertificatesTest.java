@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registry.client.RegistryUnavailableException;
+import dev.registry.server.TestCertificates;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;

@@ -3,6 +3,7 @@ package dev.registry.client.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.server.RegistryServer;
+import dev.registry.server.TestCertificates;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;

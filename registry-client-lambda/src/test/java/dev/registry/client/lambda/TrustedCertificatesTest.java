@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.registry.client.RegistryUnavailableException;
 import dev.registry.server.RegistryServer;
+import dev.registry.server.TestCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
