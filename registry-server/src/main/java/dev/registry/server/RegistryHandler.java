@@ -427,31 +427,38 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
     @Override
     public void changed() {
-      if (done.compareAndSet(false, true)) {
-        Scheduler.Task task = timeout;
-        if (task != null) {
-          task.cancel();
-        }
-        executor.execute(() -> {
-          if (unwatchOnChange) {
-            unwatch.accept(this);
-          }
-          guard(request, response, callback, answer);
-        });
+      if (finishByChange()) {
+        executor.execute(this::answerChange);
       }
     }
 
     /** Like {@link #changed}, on the calling thread: it is a pool thread with other answers to write. */
     void answerNow() {
-      if (done.compareAndSet(false, true)) {
-        Scheduler.Task task = timeout;
-        if (task != null) {
-          task.cancel();
-        }
-        if (unwatchOnChange) {
-          unwatch.accept(this);
-        }
-        guard(request, response, callback, answer);
+      if (finishByChange()) {
+        answerChange();
+      }
+    }
+
+    /** Marks the poll done, if nothing else did, and cancels its timeout. */
+    private boolean finishByChange() {
+      if (!done.compareAndSet(false, true)) {
+        return false;
+      }
+      cancelTimeout();
+      return true;
+    }
+
+    private void answerChange() {
+      if (unwatchOnChange) {
+        unwatch.accept(this);
+      }
+      guard(request, response, callback, answer);
+    }
+
+    private void cancelTimeout() {
+      Scheduler.Task task = timeout;
+      if (task != null) {
+        task.cancel();
       }
     }
 
@@ -464,10 +471,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
     void failed(Throwable failure) {
       if (done.compareAndSet(false, true)) {
-        Scheduler.Task task = timeout;
-        if (task != null) {
-          task.cancel();
-        }
+        cancelTimeout();
         unwatch.accept(this);
         callback.failed(failure);
       }

@@ -60,12 +60,6 @@ public final class RealRegistryClient implements RegistryClient {
   private final Set<String> perServiceStages = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
   private final @Nullable SnapshotFile snapshotFile;
-  /** Views in the snapshot file saved longer ago than this are not served at a cold start. */
-  private final long snapshotMaxAgeMillis;
-  /** While the registry confirms unchanged views, the file is rewritten at least this often. */
-  private final long snapshotResaveMillis;
-  /** When the snapshot file was last written (clock millis); at first long ago, without overflow. */
-  private volatile long snapshotSavedAtMillis = Long.MIN_VALUE / 2;
 
   private volatile @Nullable RegistryBackend backend;
   private @Nullable OkHttpTransport ownedTransport;
@@ -87,9 +81,8 @@ public final class RealRegistryClient implements RegistryClient {
     this.retrying = new Retrying(config.retryPolicy());
     this.endpoints = new Endpoints(config.registryUrls());
     this.cache = new ServiceCache(config.idleTimeout(), clock, events, !config.backgroundRefresh());
-    this.snapshotFile = config.snapshotFile() == null ? null : new SnapshotFile(config.snapshotFile());
-    this.snapshotMaxAgeMillis = config.snapshotMaxAge().toMillis();
-    this.snapshotResaveMillis = Math.max(1, snapshotMaxAgeMillis / 10);
+    this.snapshotFile = config.snapshotFile() == null ? null
+        : new SnapshotFile(config.snapshotFile(), config.snapshotMaxAge());
   }
 
   // ---- lazily created resources
@@ -408,9 +401,8 @@ public final class RealRegistryClient implements RegistryClient {
             throw e;
           }
           long now = clock.millis();
-          if (tooOld(saved, now)) {
-            String why = snapshotFile.tooOld(holder, saved, now, config.snapshotMaxAge());
-            e.addSuppressed(new IllegalStateException(why));
+          if (snapshotFile.tooOld(saved, now)) {
+            e.addSuppressed(new IllegalStateException(snapshotFile.whyTooOld(holder, saved, now)));
             throw e;
           }
           // Cold start while the registry is down: the last good view from disk, marked stale.
@@ -437,12 +429,6 @@ public final class RealRegistryClient implements RegistryClient {
     startWatching(holder);
   }
 
-  /** Whether a saved view is older than the snapshot's maximum age (or of unknown age). */
-  private boolean tooOld(SnapshotFile.Saved saved, long now) {
-    return saved.savedAtMillis() == Long.MIN_VALUE
-        || saved.savedAtMillis() < now - snapshotMaxAgeMillis;
-  }
-
   /**
    * Takes a view the registry answered. A change is written to the snapshot file, if any; so
    * is an unchanged view when the file was last written a tenth of its maximum age ago, so
@@ -459,7 +445,7 @@ public final class RealRegistryClient implements RegistryClient {
 
   /** Rewrites the snapshot file if the last write is older than a tenth of its maximum age. */
   private void snapshotIfDue(long now) {
-    if (snapshotFile != null && now - snapshotSavedAtMillis >= snapshotResaveMillis) {
+    if (snapshotFile != null && snapshotFile.resaveDue(now)) {
       saveSnapshot(now);
     }
   }
@@ -469,7 +455,6 @@ public final class RealRegistryClient implements RegistryClient {
     if (file == null) {
       return;
     }
-    snapshotSavedAtMillis = now;
     List<SnapshotFile.Saved> views = new ArrayList<>();
     for (ServiceHolder h : cache.holders()) {
       synchronized (h) {  // the view and its confirmation time together (apply holds it)

@@ -43,18 +43,38 @@ final class SnapshotFile {
 
   private final Path file;
   private final Path temp;
+  /** Views confirmed longer ago than this are not served at a cold start. */
+  private final Duration maxAge;
+  private final long maxAgeMillis;
+  /** While the registry confirms unchanged views, the file is rewritten at least this often. */
+  private final long resaveMillis;
+  /** When the file was last written (clock millis); at first long ago, without overflow. */
+  private volatile long savedAtMillis = Long.MIN_VALUE / 2;
   private final Object writeLock = new Object();
   private volatile @Nullable Map<String, Saved> loaded;
   private boolean warnedWrite;
   private final Set<String> warnedTooOld = ConcurrentHashMap.newKeySet();
 
-  SnapshotFile(Path file) {
+  /**
+   * @param maxAge the oldest confirmation of a view that a cold start still serves; the file is
+   *     rewritten with the views' new confirmation times every tenth of it
+   */
+  SnapshotFile(Path file, Duration maxAge) {
+    this.maxAge = maxAge;
+    this.maxAgeMillis = maxAge.toMillis();
+    this.resaveMillis = Math.max(1, maxAgeMillis / 10);
     this.file = file.toAbsolutePath();
     this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
   }
 
+  /** Whether the file was last written a tenth of the maximum age ago or longer. */
+  boolean resaveDue(long nowMillis) {
+    return nowMillis - savedAtMillis >= resaveMillis;
+  }
+
   /** Writes {@code views} (stale flags dropped) in place of the file's content. */
   void save(Collection<Saved> views, long nowMillis) {
+    savedAtMillis = nowMillis;
     StringBuilder out = new StringBuilder(256 * (views.size() + 1));
     out.append("{\"format\":\"registry-views\",\"version\":1,\"saved_at\":").append(nowMillis).append("}\n");
     for (Saved saved : views) {
@@ -124,11 +144,16 @@ final class SnapshotFile {
     return views;
   }
 
+  /** Whether a saved view is older than the maximum age (or of unknown age). */
+  boolean tooOld(Saved saved, long nowMillis) {
+    return saved.savedAtMillis() == Long.MIN_VALUE || saved.savedAtMillis() < nowMillis - maxAgeMillis;
+  }
+
   /**
    * Says, once per service in the log and each time in the answer, that the saved view of
    * {@code holder} is too old to serve.
    */
-  String tooOld(Object holder, Saved saved, long nowMillis, Duration maxAge) {
+  String whyTooOld(Object holder, Saved saved, long nowMillis) {
     String why = saved.savedAtMillis() == Long.MIN_VALUE
         ? "the view of " + holder + " in the snapshot " + file + " has no saved time (a file"
             + " without saved_at), so it counts as older than the snapshot's maximum age " + maxAge
