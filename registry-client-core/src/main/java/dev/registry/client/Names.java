@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Argument checks shared by the builders and records of this package; the rules of docs/api.md. */
+/**
+ * The client's argument checks, each rule written once: names, ids, addresses and metadata as
+ * docs/api.md has them (the server keeps its own copy), and durations. Used by the builders,
+ * the records, and the first lookup of a service (never by a cached lookup).
+ */
 final class Names {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -50,17 +54,19 @@ final class Names {
   }
 
   static URI parseHttpUri(String what, String value) {
+    return checkHttpUri(what, parseUri(what, value, "an absolute http(s) URI with a host"));
+  }
+
+  /** Parses {@code value}; a malformed one is an IllegalArgumentException saying what it must be. */
+  static URI parseUri(String what, String value, String mustBe) {
     if (value == null) {
       throw new NullPointerException(what);
     }
-    URI uri;
     try {
-      uri = new URI(value);
+      return new URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException(
-          what + " must be an absolute http(s) URI with a host: '" + value + "'", e);
+      throw new IllegalArgumentException(what + " must be " + mustBe + ": '" + value + "'", e);
     }
-    return checkHttpUri(what, uri);
   }
 
   static void checkMetadataEntry(String key, String value) {
