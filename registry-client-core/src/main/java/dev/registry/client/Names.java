@@ -1,7 +1,17 @@
 package dev.registry.client;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -101,6 +111,43 @@ final class Names {
       throw new IllegalArgumentException(what + " must be > 0: " + value);
     }
     return value;
+  }
+
+  /** The registry's shared token: 1 to 4096 printable ASCII characters without spaces. */
+  static String checkToken(String token) {
+    if (token == null) {
+      throw new NullPointerException("token");
+    }
+    if (token.isEmpty() || token.length() > 4096) {
+      throw new IllegalArgumentException("token must be 1 to 4096 characters: " + token.length());
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c <= ' ' || c >= 0x7f) {
+        throw new IllegalArgumentException(
+            "token must be printable ASCII without spaces: character " + i + " is " + (int) c);
+      }
+    }
+    return token;
+  }
+
+  /** The X.509 certificates of a PEM file, one or more. */
+  static List<X509Certificate> readCertificates(Path pemFile) {
+    if (pemFile == null) {
+      throw new NullPointerException("pemFile");
+    }
+    List<X509Certificate> certificates = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(pemFile)) {
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certificates.add((X509Certificate) c);
+      }
+    } catch (IOException | CertificateException e) {
+      throw new IllegalArgumentException("cannot read certificates from " + pemFile + ": " + e.getMessage(), e);
+    }
+    if (certificates.isEmpty()) {
+      throw new IllegalArgumentException("no certificate in " + pemFile);
+    }
+    return certificates;
   }
 
   static Duration checkNotNegative(String what, Duration value) {

@@ -5,14 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.registry.client.spi.HttpTransport;
 import dev.registry.client.spi.RegistryBackendProvider;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -592,20 +586,7 @@ public final class RegistryClient implements ServiceLookup, AutoCloseable {
      * @throws IllegalArgumentException if the file cannot be read or holds no certificate
      */
     public Builder trustedCertificates(Path pemFile) {
-      requireNonNull(pemFile, "pemFile");
-      List<X509Certificate> certificates = new ArrayList<>();
-      try (InputStream in = Files.newInputStream(pemFile)) {
-        for (Certificate c
-            : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          certificates.add((X509Certificate) c);
-        }
-      } catch (IOException | CertificateException e) {
-        throw new IllegalArgumentException("cannot read certificates from " + pemFile + ": " + e.getMessage(), e);
-      }
-      if (certificates.isEmpty()) {
-        throw new IllegalArgumentException("no certificate in " + pemFile);
-      }
-      return trustedCertificates(certificates);
+      return trustedCertificates(Names.readCertificates(pemFile));
     }
 
     /**
@@ -670,18 +651,7 @@ public final class RegistryClient implements ServiceLookup, AutoCloseable {
      * @throws IllegalArgumentException if empty, too long, or not printable ASCII
      */
     public Builder token(String token) {
-      requireNonNull(token, "token");
-      if (token.isEmpty() || token.length() > 4096) {
-        throw new IllegalArgumentException("token must be 1 to 4096 characters: " + token.length());
-      }
-      for (int i = 0; i < token.length(); i++) {
-        char c = token.charAt(i);
-        if (c <= ' ' || c >= 0x7f) {
-          throw new IllegalArgumentException(
-              "token must be printable ASCII without spaces: character " + i + " is " + (int) c);
-        }
-      }
-      this.token = token;
+      this.token = Names.checkToken(token);
       return this;
     }
 
@@ -723,30 +693,11 @@ public final class RegistryClient implements ServiceLookup, AutoCloseable {
       if (provider == null) {
         throw new IllegalStateException("registryUrls is required");
       }
-      Duration interval = heartbeatInterval != null ? heartbeatInterval : leaseTtl.dividedBy(3);
-      if (interval.compareTo(leaseTtl) >= 0) {
-        throw new IllegalStateException("heartbeatInterval (" + interval
-            + ") must be shorter than leaseTtl (" + leaseTtl + ")");
-      }
-      if (idleTimeout.compareTo(refreshInterval) <= 0) {
-        throw new IllegalStateException("idleTimeout (" + idleTimeout
-            + ") must be longer than refreshInterval (" + refreshInterval + ")");
-      }
-      if (transport != null && !trustedCertificates.isEmpty()) {
-        throw new IllegalStateException("transport and trustedCertificates cannot both be set:"
-            + " trustedCertificates configures the default transports, not " + transport);
-      }
-      if (transport != null && okHttpClient != null) {
-        throw new IllegalStateException(
-            "transport and okHttpClient cannot both be set: okHttpClient configures the default"
-                + " transport");
-      }
-      Duration wholeSeconds = Duration.ofSeconds((leaseTtl.toMillis() + 999) / 1000);
-      return new Settings(List.copyOf(registryUrls), provider, stage, wholeSeconds, interval,
-          refreshInterval, idleTimeout, longPollWait, requestTimeout, deregisterTimeout,
-          retryPolicy, clock, scheduler, eventListener, loadBalancer, shutdownHook, transport,
-          okHttpClient, token, ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge,
-          List.copyOf(trustedCertificates));
+      return new Settings(List.copyOf(registryUrls), provider, stage, leaseTtl,
+          heartbeatInterval != null ? heartbeatInterval : leaseTtl.dividedBy(3), refreshInterval,
+          idleTimeout, longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock,
+          scheduler, eventListener, loadBalancer, shutdownHook, transport, okHttpClient, token,
+          ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge, List.copyOf(trustedCertificates));
     }
   }
 }

@@ -48,6 +48,33 @@ record Settings(
     Duration snapshotMaxAge,
     List<X509Certificate> trustedCertificates) {
 
+  /**
+   * Checks the options against each other, as the builder's build methods promise, and rounds
+   * the lease up to whole seconds (the registry takes seconds).
+   *
+   * @throws IllegalStateException if they conflict; the message names them
+   */
+  Settings {
+    if (heartbeatInterval.compareTo(leaseTtl) >= 0) {
+      throw new IllegalStateException("heartbeatInterval (" + heartbeatInterval
+          + ") must be shorter than leaseTtl (" + leaseTtl + ")");
+    }
+    if (idleTimeout.compareTo(refreshInterval) <= 0) {
+      throw new IllegalStateException("idleTimeout (" + idleTimeout
+          + ") must be longer than refreshInterval (" + refreshInterval + ")");
+    }
+    if (transport != null && !trustedCertificates.isEmpty()) {
+      throw new IllegalStateException("transport and trustedCertificates cannot both be set:"
+          + " trustedCertificates configures the default transports, not " + transport);
+    }
+    if (transport != null && okHttpClient != null) {
+      throw new IllegalStateException(
+          "transport and okHttpClient cannot both be set: okHttpClient configures the default"
+              + " transport");
+    }
+    leaseTtl = Duration.ofSeconds((leaseTtl.toMillis() + 999) / 1000);
+  }
+
   /** Never shows the token. */
   @Override
   public String toString() {
