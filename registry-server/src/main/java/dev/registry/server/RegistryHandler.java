@@ -60,10 +60,12 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private final Limits limits;
   private final @Nullable SharedToken token;
   private final boolean denyLinkLocal;
+  private final WriteBarrier saved;
 
   RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor,
-      Limits limits, @Nullable SharedToken token, boolean denyLinkLocal) {
+      Limits limits, @Nullable SharedToken token, boolean denyLinkLocal, WriteBarrier saved) {
     this.registry = registry;
+    this.saved = saved;
     this.denyLinkLocal = denyLinkLocal;
     this.limits = limits;
     this.token = token;
@@ -151,7 +153,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       // Only to whoever created the instance or already knows the secret.
       m.put("instance_secret", i.secret);
     }
-    send(response, callback, r.created() ? 201 : 200, m, null);
+    sendSaved(response, callback, r.created() ? 201 : 200, m);
   }
 
   private void heartbeat(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
@@ -181,7 +183,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     m.put("id", i.id);
     m.put("stage", i.stage);
     m.put("index", c.index());
-    send(response, callback, 200, m, null);
+    sendSaved(response, callback, 200, m);
   }
 
   private void status(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
@@ -199,7 +201,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     m.put("stage", i.stage);
     m.put("instance_status", i.status.name());
     m.put("index", c.index());
-    send(response, callback, 200, m, null);
+    sendSaved(response, callback, 200, m);
   }
 
   // ---------------------------------------------------------------- GET routes
@@ -642,6 +644,18 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
             "the server failed to answer this request; see its log"));
       }
     }
+  }
+
+  /**
+   * Answers a write once it is saved (at once without a data directory): an acknowledged write
+   * survives a crash. A write made in memory but not saved is answered 503, so that its client
+   * tries again; the registry keeps trying to save it.
+   */
+  private void sendSaved(Response response, Callback callback, int status, Map<String, Object> body) {
+    saved.afterSaved(() -> send(response, callback, status, body, null),
+        failure -> sendError(response, callback, new ApiException(503, "not_saved",
+            "the change was made but could not be saved to the data directory (" + failure.getMessage()
+                + "); send it again")));
   }
 
   private static void sendError(Response response, Callback callback, ApiException e) {

@@ -232,6 +232,9 @@ final class RequestBody {
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isEmpty()) {
       throw ApiException.invalidField("address must be an absolute http(s) URI: " + quote(value));
     }
+    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+      throw ApiException.invalidField("address must have a port from 1 to 65535: " + quote(value));
+    }
     return value;
   }
 
