@@ -53,7 +53,9 @@ final class DataDirectory implements AutoCloseable {
         registered_at INTEGER NOT NULL,
         secret TEXT NOT NULL,
         PRIMARY KEY (stage, service, id)
-      ) WITHOUT ROWID""");
+      ) WITHOUT ROWID""",
+      // 2: the check the registry runs against an instance (JSON of HealthCheck.fields()), or null
+      "ALTER TABLE instances ADD COLUMN health_check TEXT");
 
   private final Path directory;
   private final Connection connection;

@@ -28,11 +28,12 @@ import org.jspecify.annotations.Nullable;
 final class InstanceStore implements Journal {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Object>> CHECK = new TypeReference<>() {};
   private static final String UPSERT = "INSERT INTO instances (stage, service, id, address, status, metadata,"
-      + " ttl_millis, registered_at, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      + " ttl_millis, registered_at, secret, health_check) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT (stage, service, id) DO UPDATE SET address = excluded.address, status = excluded.status,"
       + " metadata = excluded.metadata, ttl_millis = excluded.ttl_millis,"
-      + " registered_at = excluded.registered_at, secret = excluded.secret";
+      + " registered_at = excluded.registered_at, secret = excluded.secret, health_check = excluded.health_check";
   private static final String DELETE = "DELETE FROM instances WHERE stage = ? AND service = ? AND id = ?";
 
   private final GroupCommit commits;
@@ -51,8 +52,8 @@ final class InstanceStore implements Journal {
   static List<Instance> load(DataDirectory data, Clock clock) {
     long now = clock.millis();
     List<Instance> instances = new ArrayList<>();
-    String sql = "SELECT stage, service, id, address, status, metadata, ttl_millis, registered_at, secret"
-        + " FROM instances";
+    String sql = "SELECT stage, service, id, address, status, metadata, ttl_millis, registered_at, secret,"
+        + " health_check FROM instances";
     try (PreparedStatement select = data.connection().prepareStatement(sql);
         ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
@@ -71,11 +72,13 @@ final class InstanceStore implements Journal {
     String id = rs.getString(3);
     try {
       long ttl = rs.getLong(7);
-      if (ttl <= 0) {
+      if (ttl < 0) {
         throw new IllegalArgumentException("ttl_millis " + ttl);
       }
+      String check = rs.getString(10);
       return new Instance(service, stage, id, rs.getString(4), InstanceStatus.valueOf(rs.getString(5)),
-          JSON.readValue(rs.getString(6), METADATA), ttl, rs.getLong(8), new Lease(now + ttl), rs.getString(9));
+          JSON.readValue(rs.getString(6), METADATA), ttl, rs.getLong(8), new Lease(Lease.end(now, ttl)),
+          rs.getString(9), check == null ? null : HealthCheck.parse(JSON.readValue(check, CHECK)));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalStateException("the data directory " + data.directory().toAbsolutePath()
           + " holds an unreadable instance (" + service + "/" + stage + "/" + id + "): " + e.getMessage(), e);
@@ -111,6 +114,11 @@ final class InstanceStore implements Journal {
     s.setLong(7, i.ttlMillis);
     s.setLong(8, i.registeredAtMillis);
     s.setString(9, i.secret);
+    try {
+      s.setString(10, i.check == null ? null : JSON.writeValueAsString(i.check.fields()));
+    } catch (JsonProcessingException e) {
+      throw new SQLException("cannot write the check of " + i, e);
+    }
     s.executeUpdate();
   }
 

@@ -15,6 +15,23 @@ interface Journal {
     public void removed(Instance instance) {}
   };
 
+  /** Tells {@code first}, then {@code second}. */
+  static Journal both(Journal first, Journal second) {
+    return new Journal() {
+      @Override
+      public void saved(Instance instance) {
+        first.saved(instance);
+        second.saved(instance);
+      }
+
+      @Override
+      public void removed(Instance instance) {
+        first.removed(instance);
+        second.removed(instance);
+      }
+    };
+  }
+
   /** An instance was added, or replaced by one with another address, status, metadata or lease length. */
   void saved(Instance instance);
 

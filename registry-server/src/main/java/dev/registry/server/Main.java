@@ -31,6 +31,8 @@ public final class Main {
       "  --cleanup-interval DUR      how often the sweep runs (default 10s)",
       "  --data-dir DIR              keep the registry in DIR (created if missing), so that a restart,",
       "                              even after kill -9, loses no acknowledged write; default: memory only",
+      "  --health-checks             run the checks registrations ask for (the server connects to them);",
+      "                              MicroReg registrations (POST /RPC2) get a TCP check every 5s",
       "",
       "Limits (a request beyond one is refused with a 4xx JSON error):",
       "  --max-body-bytes N          largest request body (default 65536; 413 beyond)",
@@ -138,12 +140,14 @@ public final class Main {
         case "-h", "--help" -> {
           return null;
         }
-        case "--insecure", "--allow-link-local" -> {
+        case "--insecure", "--allow-link-local", "--health-checks" -> {
           if (value != null) {
             throw new IllegalArgumentException(arg + " takes no value: '" + value + "'");
           }
           if (arg.equals("--insecure")) {
             builder.insecure(true);
+          } else if (arg.equals("--health-checks")) {
+            builder.healthChecks(true);
           } else {
             builder.denyLinkLocal(false);
           }

@@ -99,11 +99,12 @@ final class Registry {
       InstanceStatus status,
       Map<String, String> metadata,
       long ttlMillis,
-      @Nullable String secret) {
+      @Nullable String secret,
+      @Nullable HealthCheck check) {
 
     Registration(String service, String stage, @Nullable String id, String address, InstanceStatus status,
         Map<String, String> metadata, long ttlMillis) {
-      this(service, stage, id, address, status, metadata, ttlMillis, null);
+      this(service, stage, id, address, status, metadata, ttlMillis, null, null);
     }
   }
 
@@ -214,8 +215,8 @@ final class Registry {
 
       Instance instance;
       if (existing != null) {
-        instance = existing.with(r.address(), r.status(), r.metadata(), r.ttlMillis());
-        existing.lease.reset(now + r.ttlMillis());
+        instance = existing.with(r.address(), r.status(), r.metadata(), r.ttlMillis(), r.check());
+        existing.lease.reset(Lease.end(now, r.ttlMillis()));
         if (!instance.sameViewAs(existing)) {
           service.byAddress.remove(existing.address, existing);
           service.byId.put(id, instance);
@@ -228,7 +229,7 @@ final class Registry {
         }
       } else {
         instance = new Instance(r.service(), r.stage(), id, r.address(), r.status(), r.metadata(),
-            r.ttlMillis(), now, new Lease(now + r.ttlMillis()), newSecret());
+            r.ttlMillis(), now, new Lease(Lease.end(now, r.ttlMillis())), newSecret(), r.check());
         service.byId.put(id, instance);
         service.byAddress.put(instance.address, instance);
         instances.add(instance);
@@ -238,7 +239,7 @@ final class Registry {
       if (changed) {
         publish(stage, service, instances, wake);
       }
-      lowerNextExpiry(now + r.ttlMillis());
+      lowerNextExpiry(Lease.end(now, r.ttlMillis()));
       return new Registered(existing == null, instance, service.view.index());
     } finally {
       lock.unlock();
@@ -321,7 +322,7 @@ final class Registry {
     Instance instance = find(serviceName, stageName, ref);
     checkOwner(instance, ref);
     long now = clock.millis();
-    if (!instance.lease.renew(now, now + instance.ttlMillis)) {
+    if (!instance.lease.renew(now, Lease.end(now, instance.ttlMillis))) {
       expireIfDue();
       throw notRegistered(serviceName, stageName, ref);
     }

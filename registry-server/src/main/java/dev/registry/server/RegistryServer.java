@@ -65,6 +65,12 @@ public final class RegistryServer implements AutoCloseable {
   /** The open data directory, from {@link #start()} to {@link #close()}; null without one. */
   private volatile @Nullable DataDirectory data;
   private volatile WriteBarrier saved = WriteBarrier.NONE;
+  /** Saves each change in the data directory, from {@link #start()}; NONE without one. */
+  private Journal storeJournal = Journal.NONE;
+  private final boolean healthChecks;
+  private final boolean denyLinkLocal;
+  /** Runs the health checks, from {@link #start()} to {@link #close()}; null without them. */
+  private volatile @Nullable HealthChecker checker;
   private final Server server;
   private final ServerConnector connector;
   private final Scheduler scheduler;
@@ -90,6 +96,8 @@ public final class RegistryServer implements AutoCloseable {
     this.insecure = b.insecure;
     this.registry = new Registry(clock, this::scheduleExpiry, limits, token != null);
     this.dataDirectory = b.dataDirectory;
+    this.healthChecks = b.healthChecks;
+    this.denyLinkLocal = b.denyLinkLocal;
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("registry-http");
@@ -180,6 +188,13 @@ public final class RegistryServer implements AutoCloseable {
     if (dataDirectory != null) {
       openDataDirectory(dataDirectory);
     }
+    if (healthChecks) {
+      HealthChecker running = HealthChecker.start(registry, denyLinkLocal);
+      checker = running;
+      registry.journal(Journal.both(storeJournal, running));
+    } else {
+      registry.journal(storeJournal);
+    }
     try {
       server.start();
     } catch (IOException e) {
@@ -251,6 +266,10 @@ public final class RegistryServer implements AutoCloseable {
       cleanupTask = null;
     }
     registry.close();
+    HealthChecker running = checker;
+    if (running != null) {
+      running.close();
+    }
     if (started.get()) {
       stopQuietly();
       DataDirectory opened = data;
@@ -277,7 +296,7 @@ public final class RegistryServer implements AutoCloseable {
       java.util.List<Instance> instances = InstanceStore.load(opened, clock);
       registry.restore(instances);
       GroupCommit commits = opened.startWriting(server.getThreadPool());
-      registry.journal(new InstanceStore(commits));
+      storeJournal = new InstanceStore(commits);
       saved = commits;
       data = opened;
       LOG.info("Data directory {}: {} instances restored, each with a lease of its length from now",
@@ -326,6 +345,11 @@ public final class RegistryServer implements AutoCloseable {
     } catch (java.net.UnknownHostException e) {
       return false;
     }
+  }
+
+  /** The health checker, null without {@link Builder#healthChecks}; for tests in this package. */
+  @Nullable HealthChecker healthChecker() {
+    return checker;
   }
 
   /** The registry behind the HTTP layer; for tests in this package. */
@@ -406,6 +430,7 @@ public final class RegistryServer implements AutoCloseable {
     private boolean insecure;
     private boolean denyLinkLocal = true;
     private java.nio.file.@Nullable Path dataDirectory;
+    private boolean healthChecks;
     private java.nio.file.@Nullable Path keyStore;
     private @Nullable String keyStorePassword;
 
@@ -429,6 +454,23 @@ public final class RegistryServer implements AutoCloseable {
       }
       this.keyStore = keyStore;
       this.keyStorePassword = password;
+      return this;
+    }
+
+    /**
+     * Runs the health checks that registrations ask for (a {@code check} on {@code POST
+     * /register}; every MicroReg registration on {@code /RPC2} gets a TCP check every 5 s): the
+     * server itself connects to those instances and moves them {@code DOWN} and back {@code UP}.
+     * Default false: checks are kept with their instances but not run. The checks use their
+     * own few threads, at most 64 at once, and never connect to an address the link-local
+     * policy ({@link #denyLinkLocal}) denies, whatever a name resolves to. Off by default because
+     * a check is the server connecting out on a client's word (see {@code docs/reliability.md}).
+     *
+     * @param healthChecks true to run them
+     * @return this builder
+     */
+    public Builder healthChecks(boolean healthChecks) {
+      this.healthChecks = healthChecks;
       return this;
     }
 

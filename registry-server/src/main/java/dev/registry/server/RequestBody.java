@@ -174,6 +174,27 @@ final class RequestBody {
     return metadata;
   }
 
+  /** The {@code check} the registry runs against the instance (see {@link HealthCheck#parse}); null when absent. */
+  @Nullable HealthCheck check() {
+    JsonNode node = json.get("check");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw ApiException.invalidField("check must be an object, not " + kind(node));
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (var e : node.properties()) {
+      JsonNode v = e.getValue();
+      fields.put(e.getKey(), v.isTextual() ? v.textValue() : v.isInt() ? (Object) v.intValue() : v.toString());
+    }
+    try {
+      return HealthCheck.parse(fields);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidField(e.getMessage());
+    }
+  }
+
   /** {@code ttl_seconds} in milliseconds, or {@code defaultMillis} when absent. */
   long ttlMillis(long defaultMillis) {
     JsonNode node = json.get("ttl_seconds");

@@ -59,6 +59,30 @@ class DataDirectoryTest {
   }
 
   @Test
+  void aMicroRegRegistrationAndItsCheckSurviveARestart() {
+    FakeClock clock = new FakeClock();
+    try (RegistryServer server = start(clock)) {
+      new XmlRpcClient(server.uri()).call("register", "billing", "127.0.0.1", 8081, 0,
+          java.util.Map.of("type", "http", "path", "/ping", "interval", "3s", "successes", 2));
+      new TestHttp(server.uri()).post("/register", "{\"service\": \"orders\", \"address\": \"http://10.0.0.9:80\","
+          + " \"check\": {\"type\": \"tcp\", \"interval\": 7}}");
+    }
+    clock.advance(Duration.ofHours(5));
+
+    try (RegistryServer restarted = start(clock)) {
+      Instance billing = restarted.registry().view("billing", "default").instances().get(0);
+      assertThat(billing.status).isEqualTo(InstanceStatus.OUT_OF_SERVICE);
+      assertThat(billing.check).isEqualTo(new HealthCheck("http", "/ping", Duration.ofSeconds(3), Duration.ofSeconds(2), 3, 2));
+      assertThat(billing.lease.end()).as("held until unregistered, whatever the time").isEqualTo(Long.MAX_VALUE);
+      assertThat(new XmlRpcClient(restarted.uri()).call("get_service_details", "billing"))
+          .isEqualTo(java.util.List.of("127.0.0.1", 8081));
+      assertThat(restarted.registry().view("orders", "default").instances().get(0).check.interval())
+          .isEqualTo(Duration.ofSeconds(7));
+      assertThat(new XmlRpcClient(restarted.uri()).call("unregister", "billing")).isEqualTo(true);
+    }
+  }
+
+  @Test
   void aFileThatIsNotADatabaseIsRefusedNamingIt() throws Exception {
     Files.writeString(dataDir.resolve(DataDirectory.FILE), "x".repeat(4096));
 
