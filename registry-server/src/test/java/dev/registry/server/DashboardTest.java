@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +35,7 @@ import org.openqa.selenium.support.ui.Select;
 class DashboardTest {
   /** Where the screenshot of the overview is written on every run (docs/dashboard.png is a copy). */
   static final Path SCREENSHOT = Path.of("target/dashboard.png");
+  static final Path PHONE_SCREENSHOT = Path.of("target/dashboard-phone.png");
 
   private static Browser browser;
   private final FakeClock clock = new FakeClock();
@@ -334,7 +334,7 @@ class DashboardTest {
 
     assertThat(browser.text("tr[data-instance='payment-1']")).contains("b=<b>bold</b>");
     assertThat(browser.all("img[src='x'], #view img, #view b")).isEmpty();
-    assertThat(browser.driver.getTitle()).isEqualTo("Registry");
+    assertThat(browser.driver.getTitle()).doesNotContain("owned");
   }
 
   @Test
@@ -368,6 +368,7 @@ class DashboardTest {
     soon().until(() -> browser.find("#banner").isDisplayed());
     assertThat(browser.text("#banner")).contains("The registry is unreachable since");
     assertThat(browser.text("#health-pill")).isEqualTo("Unreachable");
+    assertThat(browser.driver.getTitle()).isEqualTo("Unreachable · Registry");
     soon().until(() -> browser.text("#banner").matches("(?s).*attempt [3-9].*"));
 
     // A restart on the same address (the port this test's server was given a moment ago).
@@ -429,9 +430,10 @@ class DashboardTest {
     assertThat(horizontalOverflow()).as("no sideways scrolling at 1280x800").isZero();
     WebElement payment = browser.find(".row[data-service='payment-service'][data-stage='production']");
     assertThat(payment.getRect().getY() + payment.getRect().getHeight()).as("on the first screen").isLessThan(800);
-    writeScreenshot();
+    writeScreenshot(SCREENSHOT);
 
     browser.viewport(Browser.PHONE);
+    writeScreenshot(PHONE_SCREENSHOT);
     assertThat(horizontalOverflow()).as("no sideways scrolling at a phone width, overview").isZero();
     assertThat(browser.find("#filter").getRect().getWidth()).isGreaterThan(300);
     assertThat(payment.getText()).contains("http://10.0.0.5:8080");
@@ -490,13 +492,9 @@ class DashboardTest {
     return (Long) browser.script("return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)");
   }
 
-  private void writeScreenshot() throws IOException {
-    try {
-      Files.createDirectories(SCREENSHOT.getParent());
-      Files.write(SCREENSHOT, browser.driver.getScreenshotAs(OutputType.BYTES));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private void writeScreenshot(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, browser.driver.getScreenshotAs(OutputType.BYTES));
   }
 
   /** Every visible control has a name a screen reader reads out. */

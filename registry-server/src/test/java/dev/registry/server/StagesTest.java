@@ -37,8 +37,11 @@ class StagesTest {
     assertThat(reply.status()).isEqualTo(201);
   }
 
-  private void awaitParked(int n) {
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.registry().watchCount() == n);
+  /** A /stages long-poll from {@code index}, once the server holds it (a change cannot race it). */
+  private CompletableFuture<TestHttp.Reply> parkedPoll(long index, String wait) {
+    CompletableFuture<TestHttp.Reply> poll = http.getAsync("/stages?index=" + index + "&wait=" + wait);
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.registry().watchCount() == 1);
+    return poll;
   }
 
   private static TestHttp.Reply get(CompletableFuture<TestHttp.Reply> poll) throws Exception {
@@ -80,8 +83,7 @@ class StagesTest {
   void aStagesLongPollIsWokenByARegistrationInAStageNotSeenBefore() throws Exception {
     register("payment", "production", "http://10.0.0.1:80", 30);
     long index = http.get("/stages").json().get("index").asLong();
-    CompletableFuture<TestHttp.Reply> poll = http.getAsync("/stages?index=" + index + "&wait=30s");
-    awaitParked(1);
+    CompletableFuture<TestHttp.Reply> poll = parkedPoll(index, "30s");
     assertThat(poll).isNotDone();
 
     register("payment", "canary", "http://10.0.2.1:80", 30);
@@ -97,15 +99,13 @@ class StagesTest {
     register("payment", "staging", "http://10.0.1.1:80", 5);
     long index = http.get("/stages").json().get("index").asLong();
 
-    CompletableFuture<TestHttp.Reply> poll = http.getAsync("/stages?index=" + index + "&wait=30s");
-    awaitParked(1);
+    CompletableFuture<TestHttp.Reply> poll = parkedPoll(index, "30s");
     http.post("/status", "{\"service\": \"payment\", \"stage\": \"production\", \"address\": \"http://10.0.0.1:80\","
         + " \"status\": \"OUT_OF_SERVICE\"}");
     JsonNode changed = get(poll).json();
     assertThat(changed.get("index").asLong()).isEqualTo(index + 1);
 
-    poll = http.getAsync("/stages?index=" + changed.get("index").asLong() + "&wait=30s");
-    awaitParked(1);
+    poll = parkedPoll(changed.get("index").asLong(), "30s");
     clock.advance(Duration.ofSeconds(6));
     server.sweep();
     JsonNode expired = get(poll).json();
@@ -116,8 +116,7 @@ class StagesTest {
   void aHeartbeatDoesNotWakeAStagesLongPollAndItsWaitEndsWithTheSameIndex() throws Exception {
     register("payment", "production", "http://10.0.0.1:80", 30);
     long index = http.get("/stages").json().get("index").asLong();
-    CompletableFuture<TestHttp.Reply> poll = http.getAsync("/stages?index=" + index + "&wait=300ms");
-    awaitParked(1);
+    CompletableFuture<TestHttp.Reply> poll = parkedPoll(index, "300ms");
 
     http.post("/heartbeat", "{\"service\": \"payment\", \"stage\": \"production\", \"address\": \"http://10.0.0.1:80\"}");
 
@@ -128,8 +127,7 @@ class StagesTest {
   @Test
   void aHeldStagesLongPollIsAnsweredWhenTheServerCloses() throws Exception {
     long index = http.get("/stages").json().get("index").asLong();
-    CompletableFuture<TestHttp.Reply> poll = http.getAsync("/stages?index=" + index + "&wait=30s");
-    awaitParked(1);
+    CompletableFuture<TestHttp.Reply> poll = parkedPoll(index, "30s");
 
     server.close();
 

@@ -26,7 +26,8 @@ const state = {
   connection: { state: 'connecting', attempt: 0, since: null, retryAt: 0, reason: '' },
   /** Keys (stage NUL id) of instances with a write in flight. */
   pending: new Set(),
-  filters: { overview: '', service: '' },
+  /** The filter text of each page: 'overview', or 'service:' and the service's name. */
+  filters: new Map(),
   firstRenderMarked: false,
 };
 
@@ -43,6 +44,7 @@ async function follow() {
       const answer = await getJson(poll, { timeoutMs: (WAIT_SECONDS + 15) * 1000 });
       if (state.epoch !== null && (answer.epoch !== state.epoch || answer.index < state.revision)) {
         state.catalogs.clear();  // another run of the server: its indexes say nothing of ours
+        state.stages = null;
       }
       state.epoch = answer.epoch;
       const [health] = await Promise.all([getJson('health'), readCatalogs(answer.stages ?? {})]);
@@ -130,9 +132,9 @@ async function refreshLeases() {
     try {
       const view = await getJson(
         `discover/${encodeURIComponent(route.service)}?stage=${encodeURIComponent(stage)}`, { accept: [404] });
-      // An older or equal view only brings fresher times; a newer one is taken whole (the next
-      // catalog read brings it anyway).
-      if (view.index >= held.index && state.catalogs.get(stage) === catalog) {
+      // An equal view only brings fresher times; a newer one is taken whole (the next catalog
+      // read brings it anyway). A service gone from the stage is left to that read.
+      if (view.count > 0 && view.index >= held.index && state.catalogs.get(stage) === catalog) {
         const fresh = { index: view.index, count: view.count, instances: view.instances, at: performance.now() };
         catalog.services.set(route.service, fresh);
         const entry = state.stages?.find((s) => s.name === stage)?.services.find((s) => s.service === route.service);
@@ -302,6 +304,7 @@ function renderHealth() {
   const pill = $('health-pill');
   const detail = $('health-detail');
   const c = state.connection;
+  document.title = c.state === 'unreachable' ? 'Unreachable · Registry' : 'Registry';
   if (c.state === 'unreachable') {
     pill.className = 'pill pill-down';
     pill.textContent = 'Unreachable';
@@ -356,10 +359,14 @@ function clearFilters() {
 
 let lastRoute = currentRoute();
 
+function filterKey(route) {
+  return route.view === 'service' ? `service:${route.service}` : 'overview';
+}
+
 function onRoute() {
   const route = currentRoute();
-  state.filters[lastRoute.view] = $('filter').value;
-  $('filter').value = state.filters[route.view];
+  state.filters.set(filterKey(lastRoute), $('filter').value);
+  $('filter').value = state.filters.get(filterKey(route)) ?? '';
   lastRoute = route;
   render();
   const heading = route.view === 'service' ? $('page-title').querySelector('h1') : $('view').querySelector('h1');
@@ -374,6 +381,10 @@ function start() {
   $('stage-filter').addEventListener('change', render);
   $('only-problems').addEventListener('change', render);
   $('retry-now').addEventListener('click', () => retryNow());
+  $('skip').addEventListener('click', (event) => {
+    event.preventDefault();  // the hash names the page shown; the skip link only moves the focus
+    $('main').focus();
+  });
   $('notice-close').addEventListener('click', () => { $('notice').hidden = true; });
   $('token-toggle').addEventListener('click', () => ($('token-panel').hidden ? openToken() : closeToken()));
   $('token-panel').addEventListener('submit', (event) => {
