@@ -133,7 +133,7 @@ public final class RegistryServer implements AutoCloseable {
     RegistryHandler handler =
         new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal);
     registry.waker(handler::wake);
-    server.setHandler(new GracefulHandler(handler));
+    server.setHandler(new GracefulHandler(new Dashboard(handler)));
   }
 
   /**
