@@ -147,7 +147,7 @@ public final class RegistryServer implements AutoCloseable {
         new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal,
             (onSaved, onFailed) -> saved.afterSaved(onSaved, onFailed));
     registry.waker(handler::wake);
-    server.setHandler(new GracefulHandler(handler));
+    server.setHandler(new GracefulHandler(new Dashboard(handler)));
   }
 
   /**
