@@ -235,6 +235,7 @@ final class Registry {
         publish(stage, service, instances, wake);
       }
       lowerNextExpiry(now + r.ttlMillis());
+      listener.registered(instance, existing == null);
       return new Registered(existing == null, instance, service.view.index());
     } finally {
       lock.unlock();
@@ -294,6 +295,7 @@ final class Registry {
       expireIfDue();
       throw notRegistered(serviceName, stageName, ref);
     }
+    listener.renewed(instance);
     return instance;
   }
 
@@ -313,6 +315,7 @@ final class Registry {
       List<Instance> instances = new ArrayList<>(service.view.instances());
       instances.remove(instance);
       publish(stage, service, instances, wake);
+      listener.deregistered(instance);
       return new Changed(instance, service.view.index());
     } finally {
       lock.unlock();
@@ -462,7 +465,7 @@ final class Registry {
     return result;
   }
 
-  /** Every view held, empty ones included, in no order; for invariant checks in tests. */
+  /** Every view held, empty ones included, in no order: for the metrics' gauges and tests' invariant checks. */
   List<ServiceView> allViews() {
     List<ServiceView> views = new ArrayList<>();
     for (Stage stage : stages.values()) {
@@ -670,6 +673,7 @@ final class Registry {
             }
             service.byId.remove(instance.id, instance);
             service.byAddress.remove(instance.address, instance);
+            listener.expired(instance);
           } else {
             earliest = Math.min(earliest, instance.lease.end());
             if (kept != null) {
@@ -718,6 +722,13 @@ final class Registry {
   }
 
   private volatile Consumer<List<Watch>> waker = Registry::tellEach;
+
+  /** Sets who is told of registrations, renewals, deregistrations and expiries. Set before use. */
+  void listener(RegistryListener listener) {
+    this.listener = listener;
+  }
+
+  private volatile RegistryListener listener = RegistryListener.NONE;
 
   private static void tellEach(List<Watch> watches) {
     for (Watch watch : watches) {
