@@ -6,7 +6,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The log of what happens to instances: one line when an instance is registered, deregistered
- * or expires, with the request ID of the request that did it (none for an expiry). An update or
+ * or expires, with the request ID of the request that did it (none for an expiry, even one
+ * that a request noticed). An update or
  * renewal of a held instance is logged at DEBUG only, and a heartbeat not at all, so that the log
  * stays quiet under the steady load of heartbeats and periodic re-registrations.
  */
@@ -32,10 +33,13 @@ final class RegistryLog implements RegistryListener {
 
   @Override
   public void expired(Instance instance) {
-    fields(LOG.atInfo(), "instance_expired", instance)
-        .addKeyValue("ttl_seconds", instance.ttlSeconds())
-        .log("Expired {} instance {} at {}{}: no heartbeat within its {} s lease", instance.service, instance.id,
-            instance.address, inStage(instance), instance.ttlSeconds());
+    // A request that notices the expiry did not cause it: the line carries no request ID.
+    try (RequestId.Scope none = RequestId.outsideRequest()) {
+      fields(LOG.atInfo(), "instance_expired", instance)
+          .addKeyValue("ttl_seconds", instance.ttlSeconds())
+          .log("Expired {} instance {} at {}{}: no heartbeat within its {} s lease", instance.service, instance.id,
+              instance.address, inStage(instance), instance.ttlSeconds());
+    }
   }
 
   /** The fields every instance event carries; never the instance secret. */

@@ -75,6 +75,19 @@ final class RequestId {
     return previous == null ? REMOVE : () -> MDC.put(LOG_KEY, previous);
   }
 
+  /**
+   * Takes the request ID out of the log context until the scope closes: for a line about
+   * something no request did, logged while answering one (an expiry noticed by a read).
+   */
+  static Scope outsideRequest() {
+    String previous = MDC.get(LOG_KEY);
+    if (previous == null) {
+      return NONE;
+    }
+    MDC.remove(LOG_KEY);
+    return () -> MDC.put(LOG_KEY, previous);
+  }
+
   /** A log context scope; closing it throws nothing. */
   interface Scope extends AutoCloseable {
     @Override

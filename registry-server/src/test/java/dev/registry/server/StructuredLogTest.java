@@ -70,6 +70,20 @@ class StructuredLogTest {
   }
 
   @Test
+  void anExpiryNoticedWhileAnsweringARequestCarriesNoRequestId() {
+    start(RegistryServer.builder());
+    http.post("/register", "{\"service\": \"pay\", \"address\": \"http://h:1\", \"ttl_seconds\": 5}");
+    clock.advance(Duration.ofSeconds(6));
+
+    http.postWith("/register", "{\"service\": \"pay\", \"address\": \"http://h:2\"}", RequestId.HEADER, "reg-9");
+
+    assertThat(log.events("instance_expired")).singleElement()
+        .satisfies(line -> assertThat(line.requestId()).isNull());
+    assertThat(log.events("instance_registered")).last()
+        .satisfies(line -> assertThat(line.requestId()).isEqualTo("reg-9"));
+  }
+
+  @Test
   void heartbeatsReRegistrationsAndReadsLogNothing() {
     start(RegistryServer.builder());
     http.register("pay", "http://h:1");
