@@ -37,6 +37,8 @@ final class Json {
     m.put("metadata", i.metadata);
     m.put("uptime_seconds", seconds(now - i.registeredAtMillis));
     m.put("ttl_seconds", i.ttlSeconds());
+    long leaseEnd = i.lease.end();
+    m.put("lease_remaining_seconds", leaseEnd == Lease.REMOVED ? 0.0 : seconds(leaseEnd - now));
     return m;
   }
 
@@ -76,6 +78,22 @@ final class Json {
     m.put("stage", catalog.stage());
     m.put("index", catalog.index());
     m.put("services", services);
+    return m;
+  }
+
+  static Map<String, Object> stages(long revision, String epoch, List<Registry.StageSummary> summaries) {
+    Map<String, Object> stages = new LinkedHashMap<>();
+    for (Registry.StageSummary summary : summaries) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("index", summary.index());
+      s.put("services", summary.services());
+      s.put("instances", summary.instances());
+      stages.put(summary.stage(), s);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("index", revision);
+    m.put("epoch", epoch);
+    m.put("stages", stages);
     return m;
   }
 

@@ -48,6 +48,8 @@ final class Registry {
   final String epoch = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, Stage> stages = new ConcurrentHashMap<>();
+  /** Watches of any change in any stage ({@code GET /stages}); written under the lock. */
+  private final Set<Watch> revisionWatches = new LinkedHashSet<>();
 
   /** The last revision handed out; written under the lock. */
   private volatile long revision;
@@ -136,6 +138,9 @@ final class Registry {
 
   /** Aggregated counts of one service across stages, for {@code /services}. */
   record ServiceCounts(int total, int active) {}
+
+  /** One stage with a live instance, for {@code /stages}: its catalog's index and its counts. */
+  record StageSummary(String stage, long index, int services, int instances) {}
 
   private static final class Stage {
     final String name;
@@ -389,6 +394,8 @@ final class Registry {
     lock.lock();
     try {
       closed = true;
+      wake.addAll(revisionWatches);
+      revisionWatches.clear();
       for (Stage stage : stages.values()) {
         wake.addAll(stage.watches);
         stage.watches.clear();
@@ -465,6 +472,25 @@ final class Registry {
     return result;
   }
 
+  /** Every stage with a live instance, sorted by name. */
+  List<StageSummary> stages() {
+    expireIfDue();
+    List<StageSummary> summaries = new ArrayList<>();
+    for (Stage stage : new TreeMap<>(stages).values()) {
+      int services = 0;
+      int instances = 0;
+      for (Service service : stage.services.values()) {
+        int live = service.view.instances().size();
+        services += live > 0 ? 1 : 0;
+        instances += live;
+      }
+      if (services > 0) {
+        summaries.add(new StageSummary(stage.name, stage.index, services, instances));
+      }
+    }
+    return summaries;
+  }
+
   /** Every view held, empty ones included, in no order: for the metrics' gauges and tests' invariant checks. */
   List<ServiceView> allViews() {
     List<ServiceView> views = new ArrayList<>();
@@ -520,6 +546,35 @@ final class Registry {
       }
       stage.watches.add(watch);
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Parks {@code watch} until any view of any stage changes: until the registry's revision
+   * differs from {@code index}. Returns false, parking nothing, when it already differs or the
+   * registry is closed.
+   */
+  boolean watchRevision(long index, Watch watch) {
+    expireIfDue();
+    lock.lock();
+    try {
+      if (closed || revision != index) {
+        return false;
+      }
+      revisionWatches.add(watch);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets a watch parked by {@link #watchRevision}; idempotent. */
+  void unwatchRevision(Watch watch) {
+    lock.lock();
+    try {
+      revisionWatches.remove(watch);
     } finally {
       lock.unlock();
     }
@@ -601,7 +656,7 @@ final class Registry {
   int watchCount() {
     lock.lock();
     try {
-      int n = 0;
+      int n = revisionWatches.size();
       for (Stage stage : stages.values()) {
         n += stage.watches.size();
         for (Service service : stage.services.values()) {
@@ -710,6 +765,8 @@ final class Registry {
     service.watches.clear();
     wake.addAll(stage.watches);
     stage.watches.clear();
+    wake.addAll(revisionWatches);
+    revisionWatches.clear();
   }
 
   /**

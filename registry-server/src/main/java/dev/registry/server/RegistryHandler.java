@@ -103,6 +103,10 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         requireGet(request);
         catalog(request, response, callback);
       }
+      case "/stages" -> {
+        requireGet(request);
+        stages(request, response, callback);
+      }
       default -> {
         if (path.startsWith("/discover/")) {
           requireGet(request);
@@ -233,7 +237,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
    * thousands of long-polls on one service answers them all with the same view within a few
    * milliseconds, and each answer would otherwise be built and serialised anew. Reusing the
    * bytes within the same millisecond changes nothing a client can see: {@code uptime_seconds}
-   * has millisecond precision.
+   * and {@code lease_remaining_seconds} have millisecond precision (a renewal within that
+   * millisecond shows in the next answer).
    */
   private byte[] discoverBody(ServiceView view) {
     long now = clock.millis();
@@ -299,6 +304,23 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         && park(request, response, callback, wait, answer,
             w -> registry.watchServices(stage, names, index, w),
             w -> registry.unwatchServices(w, stage, names), true)) {
+      return;
+    }
+    answer.run();
+  }
+
+  /** Every stage with its catalog index; long-polls on any change of any stage. */
+  private void stages(Request request, Response response, Callback callback) {
+    Fields query = Request.extractQueryParameters(request);
+    Long index = queryIndex(query);
+    Duration wait = queryWait(query);
+    Runnable answer = () -> {
+      long revision = registry.revision();
+      send(response, callback, 200, Json.stages(revision, registry.epoch, registry.stages()), revision);
+    };
+    if (index != null
+        && park(request, response, callback, wait, answer,
+            w -> registry.watchRevision(index, w), registry::unwatchRevision)) {
       return;
     }
     answer.run();

@@ -139,7 +139,7 @@ public final class RegistryServer implements AutoCloseable {
         new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal);
     registry.waker(handler::wake);
     Handler routes = metrics == null ? handler : new Handler.Sequence(new MetricsRoute(metrics), handler);
-    server.setHandler(new RequestObserver(new GracefulHandler(routes), metrics, b.slowRequestThreshold));
+    server.setHandler(new RequestObserver(new GracefulHandler(new Dashboard(routes)), metrics, b.slowRequestThreshold));
   }
 
   /**

@@ -14,8 +14,14 @@ enum Route {
   DISCOVER("/discover/{service}"),
   CATALOG("/catalog"),
   SERVICES("/services"),
+  STAGES("/stages"),
   HEALTH("/health"),
   METRICS("/metrics"),
+  /** The dashboard's files: a fixed list, so one label. */
+  DASHBOARD("/ui/{file}"),
+  /** The redirects to the dashboard. */
+  ROOT("/"),
+  UI("/ui"),
   /** Any path the server has no route for (answered 404 {@code not_found}). */
   UNKNOWN("unknown");
 
@@ -31,6 +37,9 @@ enum Route {
   static Route of(String path) {
     if (path.startsWith("/discover/")) {
       return DISCOVER;
+    }
+    if (path.startsWith(Dashboard.PREFIX)) {
+      return DASHBOARD;
     }
     for (Route route : ALL) {
       if (route.template.equals(path)) {

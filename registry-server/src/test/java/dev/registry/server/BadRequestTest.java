@@ -109,7 +109,12 @@ class BadRequestTest {
         bad("POST", "/deregister", "{\"service\": \"known\", \"id\": \"k-2\"}", 404, "unknown_instance"),
         bad("POST", "/status", "{\"service\": \"ghost\", \"id\": \"k-1\", \"status\": \"UP\"}", 404, "unknown_service"),
         // routes and methods
-        bad("GET", "/", null, 404, "not_found"),
+        bad("POST", "/", "{}", 405, "method_not_allowed"),
+        bad("GET", "/ui/nope.js", null, 404, "not_found"),
+        bad("DELETE", "/ui/", null, 405, "method_not_allowed"),
+        bad("POST", "/stages", "{}", 405, "method_not_allowed"),
+        bad("GET", "/stages?index=-1", null, 400, "invalid_query"),
+        bad("GET", "/stages?index=1&wait=soon", null, 400, "invalid_query"),
         bad("GET", "/nope", null, 404, "not_found"),
         bad("GET", "/discover", null, 404, "not_found"),
         bad("POST", "/register/", "{}", 404, "not_found"),
