@@ -164,6 +164,7 @@ class MetricsTest {
       assertThat(http.get("/discover/" + name).status()).isEqualTo(404);
     }
     assertThat(http.get("/no/such/route-" + System.nanoTime()).status()).isEqualTo(404);
+    assertThat(http.get("/ui/no-such-file-" + System.nanoTime()).status()).isEqualTo(404);
     assertThat(http.send("DELETE", "/register", null, null).status()).isEqualTo(405);
     assertThat(http.send("BREW", "/services", null, null).status()).isEqualTo(405);
 
@@ -172,7 +173,7 @@ class MetricsTest {
     List<PrometheusText.Sample> m = scrape();
 
     assertThat(m).filteredOn(s -> s.labels().containsKey("uri")).extracting(s -> s.labels().get("uri"))
-        .containsOnly("/discover/{service}", "unknown", "/register", "/services", "/metrics");
+        .containsOnly("/discover/{service}", "unknown", "/ui/{file}", "/register", "/services", "/metrics");
     assertThat(value(m, "http_server_requests_seconds_count", "uri", "/discover/{service}", "status", "404"))
         .isEqualTo(3);
     assertThat(value(m, "http_server_requests_seconds_count", "uri", "unknown", "status", "404")).isEqualTo(1);
