@@ -17,6 +17,8 @@ enum Route {
   STAGES("/stages"),
   HEALTH("/health"),
   METRICS("/metrics"),
+  /** MicroReg's XML-RPC API. */
+  RPC2("/RPC2"),
   /** The dashboard's files: a fixed list, so one label. */
   DASHBOARD("/ui/{file}"),
   /** The redirects to the dashboard. */
