@@ -52,6 +52,7 @@ public final class Main {
       "                              its password: REGISTRY_TLS_PASSWORD (or --tls-password PASSWORD)",
       "  --allow-link-local          accept link-local and cloud metadata addresses (169.254.0.0/16,",
       "                              fe80::/10, fd00:ec2::254, metadata.google.internal); refused by default",
+      "",
       "Observability:",
       "  --log-format text|json      one log line per event as text (default) or as JSON",
       "  --slow-request DUR          log answers slower than this, long-polls excepted (default 1s)",
