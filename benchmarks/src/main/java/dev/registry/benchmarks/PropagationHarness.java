@@ -1,6 +1,7 @@
 package dev.registry.benchmarks;
 
 import dev.registry.client.Registration;
+import dev.registry.client.InlineRegistryClient;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
@@ -127,10 +128,10 @@ public final class PropagationHarness {
 
     /** Instances registered by a client that never renews: each lease ends TTL after its registration. */
     void crashes() throws InterruptedException {
-      RegistryClient crashing = RegistryClient.builder()
-          .registryUris(List.of(server.uri())).shutdownHook(false)
-          .backgroundRefresh(false).leaseTtl(ttl).deregisterTimeout(Duration.ofSeconds(10))
-          .build();
+      InlineRegistryClient crashing = RegistryClient.builder()
+          .registryUris(List.of(server.uri()))
+          .leaseTtl(ttl).deregisterTimeout(Duration.ofSeconds(10))
+          .buildInline();
       // Spread the registrations so that about 25 leases are running out at any time.
       long spacingNanos = Math.max(1, ttl.toNanos() / 25);
       List<Event> pending = new ArrayList<>();

@@ -40,7 +40,7 @@ class LambdaExamplesTest {
   LambdaRegistry lambda(String service, URI address) {
     lambda = LambdaRegistry.create(new LambdaSettings(List.of(server.uri()), null,
         Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMillis(500), true, service,
-        address, null, Duration.ofMinutes(15), null));
+        address, null, Duration.ofMinutes(15), null, null));
     return lambda;
   }
 
