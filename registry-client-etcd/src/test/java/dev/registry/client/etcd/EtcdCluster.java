@@ -101,6 +101,55 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
   }
 
   /**
+   * A cluster like this one whose members also get {@code flags} (for example
+   * {@code --auth-token-ttl 1}).
+   *
+   * @param flags etcd command line flags
+   * @return a new cluster, not started
+   */
+  public EtcdCluster withFlags(String... flags) {
+    List<String> all = new ArrayList<>(extraFlags);
+    all.addAll(List.of(flags));
+    return new EtcdCluster(size, all);
+  }
+
+  /**
+   * Turns etcd's authentication on: a {@code root} user with {@code rootPassword}, and
+   * {@code user} with {@code password} and a role that may read and write every key.
+   *
+   * @param rootPassword the password of root
+   * @param user the application's user
+   * @param password its password
+   */
+  public void enableAuth(String rootPassword, String user, String password) {
+    String all = "\"AA==\""; // key "\0" to range end "\0": every key
+    call("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"" + rootPassword + "\"}");
+    call("/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
+    call("/v3/auth/role/add", "{\"name\":\"app\"}");
+    call("/v3/auth/role/grant", "{\"name\":\"app\",\"perm\":{\"permType\":\"READWRITE\",\"key\":" + all
+        + ",\"range_end\":" + all + "}}");
+    call("/v3/auth/user/add", "{\"name\":\"" + user + "\",\"password\":\"" + password + "\"}");
+    call("/v3/auth/user/grant", "{\"user\":\"" + user + "\",\"role\":\"app\"}");
+    call("/v3/auth/enable", "{}");
+  }
+
+  private void call(String path, String body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(leader().clientUrl() + path))
+        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Starts every member and waits until the cluster has a leader and every member answers.
    *
    * @return this cluster
