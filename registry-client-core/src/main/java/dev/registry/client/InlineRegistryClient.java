@@ -1,9 +1,6 @@
 package dev.registry.client;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Duration;
-import java.util.List;
 
 /**
  * A client of a service registry that starts no thread and holds no long-poll: for AWS Lambda
@@ -30,17 +27,10 @@ import java.util.List;
  * <p>Thread-safe. {@link #close()} deregisters what it registered; a Lambda container is never
  * told it ends, so a function's leases usually end by themselves instead.
  */
-public final class InlineRegistryClient implements ServiceLookup, AutoCloseable {
-  private final ClientContext ctx;
-  private final Views views;
-  private final Leases leases;
-  private final StageLookup lookups;
+public final class InlineRegistryClient extends BaseClient {
 
   InlineRegistryClient(Settings settings) {
-    this.ctx = new ClientContext(settings, null);
-    this.views = new Views(ctx);
-    this.leases = new Leases(ctx);
-    this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), null, settings.stage());
+    super(settings, false);
   }
 
   /**
@@ -55,31 +45,7 @@ public final class InlineRegistryClient implements ServiceLookup, AutoCloseable 
    * @throws IllegalStateException if this client is closed
    */
   public Registration register(ServiceInstance instance) {
-    requireNonNull(instance, "instance");
-    ensureOpen();
-    Lease lease = leases.register(instance, false);
-    if (ctx.isClosed()) {
-      lease.close();
-      throw new IllegalStateException("RegistryClient is closed");
-    }
-    return lease;
-  }
-
-  /**
-   * Removes an instance from the registry, identified by its service, stage and id, whether
-   * this client registered it or not (for example a CloudFormation stack deleting the endpoint
-   * that an earlier deploy registered). A registration of this client for it stops being
-   * renewed. One call with the retry policy's attempts.
-   *
-   * @param instance the instance; a null stage means this client's stage
-   * @return true if the registry removed it, false if it did not hold it
-   * @throws RegistryException if the registry could not be reached or refused the request
-   * @throws IllegalStateException if this client is closed
-   */
-  public boolean deregister(ServiceInstance instance) {
-    requireNonNull(instance, "instance");
-    ensureOpen();
-    return leases.deregister(instance);
+    return register(instance, false);
   }
 
   /**
@@ -121,91 +87,5 @@ public final class InlineRegistryClient implements ServiceLookup, AutoCloseable 
     leases.renewDue(deadline);
     views.cleanUp();
     views.refreshOlderThan(views.holders(), ctx.settings.refreshInterval(), deadline);
-  }
-
-  @Override
-  public ServiceInstance choose(String service) {
-    return lookups.choose(service);
-  }
-
-  @Override
-  public List<ServiceInstance> instances(String service) {
-    return lookups.instances(service);
-  }
-
-  @Override
-  public ServiceView view(String service) {
-    return lookups.view(service);
-  }
-
-  @Override
-  public Watch watch(String service, ServiceListener listener) {
-    return lookups.watch(service, listener);
-  }
-
-  @Override
-  public List<String> services() {
-    return lookups.services();
-  }
-
-  @Override
-  public ServiceLookup inStage(String stage) {
-    return lookups.inStage(stage);
-  }
-
-  @Override
-  public void reportFailure(ServiceInstance instance) {
-    lookups.reportFailure(instance);
-  }
-
-  @Override
-  public void reportSuccess(ServiceInstance instance) {
-    lookups.reportSuccess(instance);
-  }
-
-  @Override
-  public boolean isEjected(ServiceInstance instance) {
-    return lookups.isEjected(instance);
-  }
-
-  /** Returns this client's stage, the default of registrations and lookups. */
-  @Override
-  public String stage() {
-    return lookups.stage();
-  }
-
-  /**
-   * Returns a snapshot of this client's counters.
-   *
-   * @return the counters
-   */
-  public ClientStats stats() {
-    return ctx.counters.snapshot();
-  }
-
-  /**
-   * Deregisters every instance this client registered (bounded by the deregistration timeout)
-   * and drops its cache. Idempotent.
-   */
-  @Override
-  public void close() {
-    if (!ctx.beginClose()) {
-      return;
-    }
-    List<Lease> stopped = leases.stopAll();
-    views.closeAll();
-    leases.deregister(stopped, System.nanoTime() + ctx.settings.deregisterTimeout().toNanos());
-    ctx.release();
-  }
-
-  private void ensureOpen() {
-    if (ctx.isClosed()) {
-      throw new IllegalStateException("RegistryClient is closed");
-    }
-  }
-
-  @Override
-  public String toString() {
-    return ctx.toString();
   }
 }

@@ -1,6 +1,5 @@
 package dev.registry.client;
 
-import static dev.registry.client.Logs.log;
 import static java.util.Objects.requireNonNull;
 
 import dev.registry.client.spi.HttpTransport;
@@ -47,21 +46,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. {@link #close()} deregisters everything the client registered.
  */
-public final class RegistryClient implements ServiceLookup, AutoCloseable {
-  private final ClientContext ctx;
-  private final Views views;
-  private final Watcher watcher;
-  private final Leases leases;
-  private final StageLookup lookups;
+public final class RegistryClient extends BaseClient {
   private final Object lifecycle = new Object();
   private @Nullable Thread shutdownHook;
 
   RegistryClient(Settings settings) {
-    this.ctx = new ClientContext(settings, this::periodic);
-    this.views = new Views(ctx);
-    this.watcher = new Watcher(ctx, views);
-    this.leases = new Leases(ctx);
-    this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), watcher, settings.stage());
+    super(settings, true);
   }
 
   /**
@@ -89,106 +79,12 @@ public final class RegistryClient implements ServiceLookup, AutoCloseable {
     requireNonNull(instance, "instance");
     ensureOpen();
     installShutdownHook();
-    Lease lease = leases.register(instance, true);
-    if (ctx.isClosed()) {
-      lease.close();
-      throw new IllegalStateException("RegistryClient is closed");
-    }
-    return lease;
+    return register(instance, true);
   }
 
-  /**
-   * Removes an instance from the registry, identified by its service, stage and id, whether
-   * this client registered it or not. A registration of this client for it stops being
-   * renewed. One call with the retry policy's attempts.
-   *
-   * @param instance the instance; a null stage means this client's stage
-   * @return true if the registry removed it, false if it did not hold it
-   * @throws RegistryException if the registry could not be reached or refused the request
-   * @throws IllegalStateException if this client is closed
-   */
-  public boolean deregister(ServiceInstance instance) {
-    requireNonNull(instance, "instance");
-    ensureOpen();
-    return leases.deregister(instance);
-  }
-
-  @Override
-  public ServiceInstance choose(String service) {
-    return lookups.choose(service);
-  }
-
-  @Override
-  public List<ServiceInstance> instances(String service) {
-    return lookups.instances(service);
-  }
-
-  @Override
-  public ServiceView view(String service) {
-    return lookups.view(service);
-  }
-
-  @Override
-  public Watch watch(String service, ServiceListener listener) {
-    return lookups.watch(service, listener);
-  }
-
-  @Override
-  public List<String> services() {
-    return lookups.services();
-  }
-
-  @Override
-  public ServiceLookup inStage(String stage) {
-    return lookups.inStage(stage);
-  }
-
-  @Override
-  public void reportFailure(ServiceInstance instance) {
-    lookups.reportFailure(instance);
-  }
-
-  @Override
-  public void reportSuccess(ServiceInstance instance) {
-    lookups.reportSuccess(instance);
-  }
-
-  @Override
-  public boolean isEjected(ServiceInstance instance) {
-    return lookups.isEjected(instance);
-  }
-
-  /** Returns this client's stage, the default of registrations and lookups. */
-  @Override
-  public String stage() {
-    return lookups.stage();
-  }
-
-  /**
-   * Returns a snapshot of this client's counters.
-   *
-   * @return the counters
-   */
-  public ClientStats stats() {
-    return ctx.counters.snapshot();
-  }
-
-  /**
-   * Cancels heartbeats and watches, deregisters every instance this client registered
-   * (bounded by the deregistration timeout), and releases the threads and connections the
-   * client made (never a scheduler, OkHttp client or transport given to the builder).
-   * Idempotent.
-   */
   @Override
   public void close() {
-    if (!ctx.beginClose()) {
-      return;
-    }
-    List<Lease> stopped = leases.stopAll();
-    views.closeAll();
-    watcher.close();
-    leases.deregister(stopped, System.nanoTime() + ctx.settings.deregisterTimeout().toNanos());
-    ctx.release();
+    super.close();
     synchronized (lifecycle) {
       Thread hook = shutdownHook;
       if (hook != null && Thread.currentThread() != hook) {
@@ -198,17 +94,6 @@ public final class RegistryClient implements ServiceLookup, AutoCloseable {
           // The JVM is shutting down; the hook runs or ran.
         }
       }
-    }
-  }
-
-  /** The periodic work: idle views leave, unwatchable stages are read, stale views refreshed. */
-  private void periodic() {
-    try {
-      views.cleanUp();
-      watcher.tick();
-      views.refreshUnconfirmed(ctx.settings.refreshInterval().plus(ctx.settings.longPollWait()));
-    } catch (RuntimeException e) {
-      log().warn("Periodic refresh failed unexpectedly", e);
     }
   }
 
@@ -223,17 +108,6 @@ public final class RegistryClient implements ServiceLookup, AutoCloseable {
         shutdownHook = hook;
       }
     }
-  }
-
-  private void ensureOpen() {
-    if (ctx.isClosed()) {
-      throw new IllegalStateException("RegistryClient is closed");
-    }
-  }
-
-  @Override
-  public String toString() {
-    return ctx.toString();
   }
 
   /**

@@ -18,8 +18,14 @@ final class Watcher {
     this.views = views;
   }
 
-  /** Watches the service of {@code holder} from now on. */
+  /**
+   * Watches the service of {@code holder} from now on. The first one starts the scheduler, and
+   * with it the periodic work (the safety net, idle eviction, stages that cannot be watched).
+   *
+   * @throws IllegalStateException if the client is closed
+   */
   void watch(ViewHolder holder) {
+    ctx.scheduler();
     stages.computeIfAbsent(holder.stage, stage -> new StageWatch(stage, ctx, views)).join(holder);
   }
 

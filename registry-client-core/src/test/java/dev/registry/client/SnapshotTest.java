@@ -182,7 +182,10 @@ class SnapshotTest {
     Path file = dir.resolve("views.jsonl");
     try (RegistryClient owner = RegistryClient.builder().registryUrls(url).shutdownHook(false).build()) {
       owner.register(payment(1));
-      assertThat(client(url, file, b -> b.clock(clock)).instances("payment-service")).hasSize(1);
+      // Closed before the owner deregisters, so that the file keeps the instance.
+      try (RegistryClient saving = builder(url, file, b -> b.clock(clock)).build()) {
+        assertThat(saving.instances("payment-service")).hasSize(1);
+      }
     }
     server.close();
     assertThat(Files.readString(file)).contains("\"saved_at\":" + clock.millis() + ",\"instances\"");
@@ -247,7 +250,9 @@ class SnapshotTest {
     Path file = dir.resolve("views.jsonl");
     try (RegistryClient owner = RegistryClient.builder().registryUrls(url).shutdownHook(false).build()) {
       owner.register(payment(1));
-      client(url, file, b -> b.clock(clock)).instances("payment-service");
+      try (RegistryClient saving = builder(url, file, b -> b.clock(clock)).build()) {
+        saving.instances("payment-service");  // closed before the owner deregisters
+      }
     }
     server.close();
 

@@ -43,7 +43,12 @@ final class HttpWatch implements Watch {
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   /** Per poll, the index of its last answer: the least of them is where a new watch starts. */
   private long[] positions = new long[0];
-  private boolean ended;
+  private volatile boolean ended;
+  /**
+   * Held while the listener hears an answer, so that it hears one at a time; never while the
+   * watch closes, which the listener may do meanwhile from another thread.
+   */
+  private final Object delivery = new Object();
 
   HttpWatch(HttpRegistryBackend backend, WatchRequest request, WatchListener listener,
       Duration wait, Duration timeout) {
@@ -132,9 +137,11 @@ final class HttpWatch implements Watch {
   }
 
   /** Tells the listener, one answer at a time, unless the watch ended or was closed meanwhile. */
-  private synchronized void deliver(StageViews answer) {
-    if (!ended) {
-      listener.answered(answer);
+  private void deliver(StageViews answer) {
+    synchronized (delivery) {
+      if (!ended) {
+        listener.answered(answer);
+      }
     }
   }
 
@@ -163,7 +170,7 @@ final class HttpWatch implements Watch {
     cancelAll();
   }
 
-  private synchronized boolean isClosed() {
+  private boolean isClosed() {
     return ended;
   }
 

@@ -157,7 +157,9 @@ public interface RegistryBackend extends AutoCloseable {
    *       instead, every refresh interval. Either lasts for the client's life. The listener may
    *       be told before this method returns.</li>
    *   <li>The core closes the watch when the services to watch change (it then starts a new
-   *       one) and when the client closes. Closing abandons what is in flight; the listener may
+   *       one) and when the client closes, sometimes from within the listener. Closing returns
+   *       at once, without waiting for a listener call in progress on another thread (the core
+   *       may hold a lock that call needs), and abandons what is in flight; the listener may
    *       still hear of an answer that was being delivered, and the core ignores it.</li>
    * </ul>
    *
