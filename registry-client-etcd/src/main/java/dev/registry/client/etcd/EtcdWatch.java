@@ -112,19 +112,27 @@ final class EtcdWatch implements Watch, WatchStream.Listener {
   }
 
   @Override
-  public void created(String cluster) {
-    String was;
+  public void created(String cluster, long revision) {
+    String lost;
     synchronized (this) {
       failuresInARow = 0;
-      was = clusterId != null && !clusterId.equals(cluster) ? clusterId : null;
-      if (was == null && confirmWhenCreated && !closed) {
+      if (clusterId != null && !clusterId.equals(cluster)) {
+        lost = "etcd cluster " + clusterId + " was replaced by " + cluster;
+      } else if (revision < resume - 1) {
+        // Same cluster id (a cluster made again with the same names), but its history is gone:
+        // a watch from our revision would wait for revisions it may never reach.
+        lost = "etcd's revision went back from " + (resume - 1) + " to " + revision + ": the cluster lost its data";
+      } else {
+        lost = null;
+      }
+      if (lost == null && confirmWhenCreated && !closed) {
         confirmWhenCreated = false;
         outbox.add(new StageViews(stage, resume - 1, clusterId, false, Map.of()));
       }
     }
-    if (was != null) {
-      // Another cluster answers at the same addresses: its revisions mean nothing here.
-      fail(new RegistryUnavailableException("etcd cluster " + was + " was replaced by " + cluster, 0, null));
+    if (lost != null) {
+      // Its revisions mean nothing here: the core watches anew, reading in full.
+      fail(new RegistryUnavailableException(lost, 0, null));
     }
     tell();
   }

@@ -42,8 +42,13 @@ final class WatchStream implements AutoCloseable {
 
   /** What the stream tells its owner. */
   interface Listener {
-    /** etcd made the watch; events from the start revision on follow. */
-    void created(String clusterId);
+    /**
+     * etcd made the watch; events from the start revision on follow.
+     *
+     * @param clusterId the cluster's id
+     * @param revision the store's revision now
+     */
+    void created(String clusterId, long revision);
 
     /** Keys changed, in revision order; nothing at or below {@code revision} is missed. */
     void changed(List<Change> changes, long revision);
@@ -174,7 +179,7 @@ final class WatchStream implements AutoCloseable {
       return;
     }
     if (Boolean.TRUE.equals(result.get("created"))) {
-      listener.created(Gateway.clusterId(result));
+      listener.created(Gateway.clusterId(result), Gateway.revision(result, "/v3/watch"));
       return;
     }
     List<Change> changes = new ArrayList<>();

@@ -277,6 +277,16 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
     awaitReady();
   }
 
+  /**
+   * Kills every member, deletes their data, and starts them again on the same ports and names:
+   * a cluster that lost everything, at the same addresses.
+   */
+  public void wipeAndRestartAll() {
+    killAll();
+    members.forEach(m -> deleteQuietly(m.dataDir));
+    restartAll();
+  }
+
   /** Kills every member and deletes the data. Idempotent. */
   @Override
   public void close() {

@@ -10,7 +10,7 @@ final class RecordingWatch implements WatchStream.Listener {
   final List<WatchStream.Change> changes = new CopyOnWriteArrayList<>();
 
   @Override
-  public void created(String clusterId) {
+  public void created(String clusterId, long revision) {
     heard.add("created");
   }
 
