@@ -153,7 +153,9 @@ class SnapshotTest {
     RegistryServer back = server(port);
     try (RegistryClient owner = RegistryClient.builder().registryUrls(back.uri().toString()).shutdownHook(false).build()) {
       owner.register(payment(3));
-      await().atMost(Duration.ofSeconds(15)).until(() -> !cold.inStage("default").view("payment-service").stale());
+      // The watch may answer before the registration lands (a fresh, empty view), then again.
+      await().atMost(Duration.ofSeconds(15)).until(() -> !cold.inStage("default").view("payment-service").stale()
+          && cold.instances("payment-service").stream().map(ServiceInstance::id).toList().equals(List.of("payment-3")));
       assertThat(cold.instances("payment-service")).extracting(ServiceInstance::id).containsExactly("payment-3");
     }
   }
