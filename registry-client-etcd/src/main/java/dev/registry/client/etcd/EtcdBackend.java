@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -185,12 +186,9 @@ final class EtcdBackend implements RegistryBackend {
     }
   }
 
+  /** The core sets the stage of every instance it hands a backend (and a {@code Registered} has one). */
   private static String stageOf(ServiceInstance instance) {
-    String stage = instance.stage();
-    if (stage == null) {
-      throw new IllegalStateException("stage not resolved: " + instance);
-    }
-    return stage;
+    return Objects.requireNonNull(instance.stage(), "stage");
   }
 
   @Override
