@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #close()} ends it without telling. With credentials, a watch that etcd cancels for an
  * expired token authenticates again and reconnects once, from where it was.
  *
- * <p>The listener is called one call at a time, on the HTTP client's threads.
+ * <p>The listener is called one call at a time, on the HTTP client's threads, never while this
+ * stream holds its lock.
  */
 final class WatchStream implements AutoCloseable {
 
@@ -86,6 +89,8 @@ final class WatchStream implements AutoCloseable {
   /** The connection now, null once ended. */
   private @Nullable Connection connection;
   private boolean ended;
+  /** Held while a step and what it tells run, so that listener calls come one at a time, in order. */
+  private final ReentrantLock deliver = new ReentrantLock();
 
   private WatchStream(Gateway gateway, Streams streams, String prefix, long fromRevision,
       Duration connectTimeout, Duration idle, Listener listener) {
@@ -109,78 +114,117 @@ final class WatchStream implements AutoCloseable {
     return stream;
   }
 
-  private synchronized void connect() {
-    if (ended) {
-      return;
-    }
-    URI member = gateway.members().current();
-    Map<String, String> headers;
+  private void connect() {
+    deliver.lock();
     try {
-      headers = gateway.headers(member, connectTimeout);
-    } catch (RegistryException e) { // authenticating failed
-      end(null, e);
-      return;
+      URI member;
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        member = gateway.members().current();
+      }
+      Map<String, String> headers;
+      try {
+        headers = gateway.headers(member, connectTimeout);
+      } catch (RegistryException e) { // authenticating failed
+        Runnable tell;
+        synchronized (this) {
+          tell = end(null, e);
+        }
+        run(tell);
+        return;
+      }
+      Connection c;
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        c = new Connection(member, headers);
+        connection = c;
+      }
+      c.start();
+    } finally {
+      deliver.unlock();
     }
-    Connection c = new Connection(member, headers);
-    connection = c;
-    c.start();
   }
 
-  /** Ends the stream: tells the listener {@code failure} (or nothing when null). */
-  private synchronized void end(@Nullable Connection from, @Nullable RegistryException failure) {
-    if (ended || (from != null && from != connection)) {
-      return;
+  /**
+   * Takes one step under this stream's lock, then tells the listener what the step returned,
+   * outside the lock: the owner's {@code close()} (which the core calls under its own lock) never
+   * waits for a listener call. Steps and what they tell run one at a time, in order.
+   */
+  private void act(Supplier<@Nullable Runnable> step) {
+    deliver.lock();
+    try {
+      Runnable tell;
+      synchronized (this) {
+        tell = step.get();
+      }
+      run(tell);
+    } finally {
+      deliver.unlock();
     }
-    if (connection != null) {
-      connection.cancel();
+  }
+
+  private static void run(@Nullable Runnable tell) {
+    if (tell != null) {
+      tell.run();
+    }
+  }
+
+  /** Ends the stream (under the lock): what to tell the listener, or null. */
+  private @Nullable Runnable end(@Nullable Connection from, @Nullable RegistryException failure) {
+    if (ended || (from != null && from != connection)) {
+      return null;
+    }
+    Connection c = connection;
+    connection = null;
+    if (c != null) {
+      c.cancel();
     }
     if (failure instanceof RegistryRejectedException r && r.errorCode().equals("unauthenticated")
         && gateway.hasCredentials() && !retriedToken && from != null) {
       retriedToken = true;
       gateway.tokenExpired(from.headers);
       streams.executor().execute(this::connect);
-      return;
+      return null;
     }
     ended = true;
-    connection = null;
     if (failure instanceof RegistryUnavailableException && from != null) {
       gateway.members().failed(from.member);
     }
-    if (failure != null) {
-      listener.failed(failure);
-    }
+    return failure == null ? null : () -> listener.failed(failure);
   }
 
-  /** Takes one line of {@code from}'s stream. */
-  private synchronized void take(Connection from, String line) {
+  /** Takes one line of {@code from}'s stream (under the lock): what to tell, or null. */
+  private @Nullable Runnable take(Connection from, String line) {
     if (ended || from != connection || line.isBlank()) {
-      return;
+      return null;
     }
     Map<?, ?> message = map(line);
     if (!(message.get("result") instanceof Map<?, ?> result)) {
       RegistryException e = Gateway.error(from.uri, 200, message);
-      end(from, e != null ? e : new RegistryUnavailableException(
+      return end(from, e != null ? e : new RegistryUnavailableException(
           "etcd watch at " + from.uri + " sent an unreadable line: " + line, 200, null));
-      return;
     }
     if (Boolean.TRUE.equals(result.get("canceled"))) {
       long compact = result.get("compact_revision") == null
           ? 0 : Gateway.number(result, "compact_revision", "/v3/watch");
       if (compact > 0) {
         end(from, null);
-        listener.compacted(compact);
-        return;
+        return () -> listener.compacted(compact);
       }
       String reason = result.get("cancel_reason") instanceof String r ? r : "no reason given";
       String why = "etcd cancelled the watch at " + from.uri + ": " + reason;
-      end(from, reason.contains("Unauthenticated")
+      return end(from, reason.contains("Unauthenticated")
           ? new RegistryRejectedException(why, 401, "unauthenticated")
           : new RegistryUnavailableException(why, 200, null));
-      return;
     }
     if (Boolean.TRUE.equals(result.get("created"))) {
-      listener.created(Gateway.clusterId(result), Gateway.revision(result, "/v3/watch"));
-      return;
+      String cluster = Gateway.clusterId(result);
+      long now = Gateway.revision(result, "/v3/watch");
+      return () -> listener.created(cluster, now);
     }
     List<Change> changes = new ArrayList<>();
     if (result.get("events") instanceof List<?> events) {
@@ -193,25 +237,25 @@ final class WatchStream implements AutoCloseable {
     if (changes.isEmpty()) {
       long revision = Gateway.revision(result, "/v3/watch");
       next = Math.max(next, revision + 1);
-      listener.progress(revision);
-    } else {
-      long last = changes.get(changes.size() - 1).kv().modRevision();
-      next = Math.max(next, last + 1);
-      listener.changed(changes, last);
+      return () -> listener.progress(revision);
     }
+    long last = changes.get(changes.size() - 1).kv().modRevision();
+    next = Math.max(next, last + 1);
+    return () -> listener.changed(changes, last);
   }
 
-  private synchronized void idleCheck(Connection from) {
+  /** Under the lock: ends {@code from} when it was quiet for the idle time. */
+  private @Nullable Runnable idleCheck(Connection from) {
     if (ended || from != connection) {
-      return;
+      return null;
     }
     long quiet = System.nanoTime() - from.lastHeardNanos;
     if (quiet >= idle.toNanos()) {
       end(from, null);
-      listener.idle();
-    } else {
-      from.scheduleIdleCheck(idle.toNanos() - quiet);
+      return listener::idle;
     }
+    from.scheduleIdleCheck(idle.toNanos() - quiet);
+    return null;
   }
 
   /** One HTTP connection of the stream. */
@@ -242,24 +286,31 @@ final class WatchStream implements AutoCloseable {
               : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(UTF_8),
                   error -> refused(info.statusCode(), error)))
           .whenComplete((response, failure) -> {
-            if (failure != null) {
-              end(this, new RegistryUnavailableException("etcd watch at " + uri + " failed: "
-                  + (failure.getCause() != null ? failure.getCause() : failure), 0, failure));
+            if (failure != null && !cancelled) {
+              act(() -> end(this, new RegistryUnavailableException("etcd watch at " + uri + " failed: "
+                  + (failure.getCause() != null ? failure.getCause() : failure), 0, failure)));
             }
           });
       scheduleIdleCheck(idle.toNanos());
     }
 
     private @Nullable Void refused(int code, String error) {
-      RegistryException e = Gateway.error(uri, code, map(error));
-      end(this, e != null ? e : new RegistryUnavailableException("etcd watch at " + uri + " answered " + code, code, null));
+      if (!cancelled) {
+        RegistryException e = Gateway.error(uri, code, map(error));
+        act(() -> end(this, e != null ? e
+            : new RegistryUnavailableException("etcd watch at " + uri + " answered " + code, code, null)));
+      }
       return null;
     }
 
     void scheduleIdleCheck(long delayNanos) {
       if (!cancelled) {
         CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, streams.executor())
-            .execute(() -> idleCheck(this));
+            .execute(() -> {
+              if (!cancelled) {
+                act(() -> idleCheck(this));
+              }
+            });
       }
     }
 
@@ -288,17 +339,25 @@ final class WatchStream implements AutoCloseable {
     @Override
     public void onNext(String line) {
       lastHeardNanos = System.nanoTime();
-      take(this, line);
+      if (!cancelled) {
+        act(() -> take(this, line));
+      }
     }
 
+    // Callbacks of a cancelled connection return at once, taking no lock: the cancel may come
+    // from a close() on a thread that holds the core's lock.
     @Override
     public void onError(Throwable failure) {
-      end(this, new RegistryUnavailableException("etcd watch at " + uri + " failed: " + failure, 0, failure));
+      if (!cancelled) {
+        act(() -> end(this, new RegistryUnavailableException("etcd watch at " + uri + " failed: " + failure, 0, failure)));
+      }
     }
 
     @Override
     public void onComplete() {
-      end(this, new RegistryUnavailableException("etcd watch at " + uri + " ended", 0, null));
+      if (!cancelled) {
+        act(() -> end(this, new RegistryUnavailableException("etcd watch at " + uri + " ended", 0, null)));
+      }
     }
   }
 
@@ -310,15 +369,23 @@ final class WatchStream implements AutoCloseable {
     }
   }
 
-  /** Ends the stream without telling the listener. Idempotent; returns at once. */
+  /**
+   * Ends the stream without telling the listener. Idempotent; returns at once, never waiting for
+   * a listener call in progress.
+   */
   @Override
-  public synchronized void close() {
-    if (!ended) {
-      ended = true;
-      if (connection != null) {
-        connection.cancel();
-        connection = null;
+  public void close() {
+    Connection c;
+    synchronized (this) {
+      if (ended) {
+        return;
       }
+      ended = true;
+      c = connection;
+      connection = null;
+    }
+    if (c != null) {
+      c.cancel();
     }
   }
 
