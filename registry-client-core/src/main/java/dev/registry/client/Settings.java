@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * @param token the registry's shared token, or null; never shown
  * @param snapshotFile where the last good views are kept for a cold start, or null (off)
  * @param trustedCertificates what https registry URLs must chain to; empty for the JVM's store
+ * @param maxAnswerBytes the largest answer (and snapshot file) read, in bytes
+ * @param maxInstancesPerView the most instances a view may hold
+ * @param allowLinkLocalAddresses whether instances at link-local and metadata addresses are kept
  */
 record Settings(
     List<URI> registryUrls,
@@ -46,7 +49,10 @@ record Settings(
     Duration ejectionTime,
     @Nullable Path snapshotFile,
     Duration snapshotMaxAge,
-    List<X509Certificate> trustedCertificates) {
+    List<X509Certificate> trustedCertificates,
+    long maxAnswerBytes,
+    int maxInstancesPerView,
+    boolean allowLinkLocalAddresses) {
 
   /**
    * Checks the options against each other, as the builder's build methods promise, and rounds

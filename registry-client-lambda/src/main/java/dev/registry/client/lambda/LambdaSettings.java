@@ -58,6 +58,10 @@ import org.jspecify.annotations.Nullable;
  *     directory, {@code /var/task} on Lambda); host names are still verified. Read by
  *     {@link #clientBuilder()}, at container start</td><td>none: the JVM's default trust
  *     store</td></tr>
+ * <tr><td>{@code REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES} ({@code allowLinkLocalAddresses})</td>
+ *     <td>keep instances at link-local and cloud metadata addresses in views (see
+ *     {@link RegistryClient.Builder#allowLinkLocalAddresses}); off, they are left out, since a
+ *     call sent there reaches the function's metadata service</td><td>{@code false}</td></tr>
  * </table>
  *
  * <p>The values are checked by the core's {@link RegistryClient.Builder} and
@@ -77,6 +81,7 @@ import org.jspecify.annotations.Nullable;
  * @param token {@code REGISTRY_TOKEN}, or null for an open registry
  * @param trustedCertificates {@code REGISTRY_TRUSTED_CERTIFICATES}, or null for the JVM's
  *     default trust store
+ * @param allowLinkLocalAddresses {@code REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES}
  */
 public record LambdaSettings(
     List<URI> registryUrls,
@@ -90,7 +95,8 @@ public record LambdaSettings(
     @Nullable String instanceId,
     Duration leaseTtl,
     @Nullable String token,
-    @Nullable Path trustedCertificates) {
+    @Nullable Path trustedCertificates,
+    boolean allowLinkLocalAddresses) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -127,7 +133,7 @@ public record LambdaSettings(
    */
   public LambdaSettings withTrustedCertificates(@Nullable Path pemFile) {
     return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
-        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile);
+        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile, allowLinkLocalAddresses);
   }
 
   /**
@@ -139,7 +145,7 @@ public record LambdaSettings(
   public static LambdaSettings of(URI... registryUrls) {
     return new LambdaSettings(List.of(registryUrls), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15), null, null);
+        Duration.ofMinutes(15), null, null, false);
   }
 
   /**
@@ -189,7 +195,8 @@ public record LambdaSettings(
         blankToNull(env.get("REGISTRY_INSTANCE_ID")),
         duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)),
         blankToNull(env.get("REGISTRY_TOKEN")),
-        pem == null ? null : Path.of(pem));
+        pem == null ? null : Path.of(pem),
+        bool(env, "REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES", false));
   }
 
   /**
@@ -215,7 +222,8 @@ public record LambdaSettings(
    */
   public RegistryClient.Builder clientBuilder() {
     RegistryClient.Builder builder =
-        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token);
+        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token)
+            .allowLinkLocalAddresses(allowLinkLocalAddresses);
     if (trustedCertificates != null) {
       try {
         builder.trustedCertificates(trustedCertificates);
@@ -258,7 +266,7 @@ public record LambdaSettings(
         + ", warmUp=" + warmUp + ", serviceName=" + serviceName + ", serviceAddress="
         + serviceAddress + ", instanceId=" + instanceId + ", leaseTtl=" + leaseTtl + ", token="
         + (token == null ? "none" : "(set)") + ", trustedCertificates=" + trustedCertificates
-        + "]";
+        + ", allowLinkLocalAddresses=" + allowLinkLocalAddresses + "]";
   }
 
   /**
