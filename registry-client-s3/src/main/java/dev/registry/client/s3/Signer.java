@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -17,15 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
  * AWS Signature Version 4 in the {@code Authorization} header, with the payload's SHA-256 signed
  * ("transferring payload in a single chunk" in the S3 API reference): everything the S3 backend
- * needs of the AWS SDK's signer, in two JDK classes ({@code Mac}, {@code MessageDigest}), so that
- * a Lambda cold start loads no SDK (docs/architecture.md, "S3: our own signer").
+ * needs of the AWS SDK's signer, over {@link Sha256}, so that a Lambda cold start loads neither
+ * the SDK nor the JCA (docs/architecture.md, "S3: our own signer").
  *
  * <p>The signed headers are {@code host}, {@code x-amz-content-sha256}, {@code x-amz-date}, the
  * session token's {@code x-amz-security-token}, and every header the caller adds. Paths and query
@@ -79,11 +75,17 @@ final class Signer {
     if (credentials.sessionToken() != null) {
       sent.put("x-amz-security-token", credentials.sessionToken());
     }
+    // Loops rather than lambdas and no regular expression: each would load classes at the
+    // first signature of a cold start.
     TreeMap<String, String> canonical = new TreeMap<>();
     canonical.put("host", host(uri));
-    sent.forEach((name, value) -> canonical.put(name.toLowerCase(Locale.ROOT), trim(value)));
+    for (Map.Entry<String, String> header : sent.entrySet()) {
+      canonical.put(header.getKey().toLowerCase(Locale.ROOT), trim(header.getValue()));
+    }
     StringBuilder canonicalHeaders = new StringBuilder();
-    canonical.forEach((name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
+    for (Map.Entry<String, String> header : canonical.entrySet()) {
+      canonicalHeaders.append(header.getKey()).append(':').append(header.getValue()).append('\n');
+    }
     String signedHeaders = String.join(";", canonical.keySet());
     String request = method + '\n'
         + canonicalPath(decode(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())) + '\n'
@@ -102,11 +104,7 @@ final class Signer {
 
   /** The lower-case hex SHA-256 of {@code bytes}. */
   static String sha256Hex(byte[] bytes) {
-    try {
-      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
+    return HEX.formatHex(Sha256.digest(bytes));
   }
 
   /**
@@ -123,7 +121,9 @@ final class Signer {
    */
   static String canonicalQuery(Map<String, String> parameters) {
     List<String> pairs = new ArrayList<>(parameters.size());
-    parameters.forEach((name, value) -> pairs.add(encode(name, false) + '=' + encode(value, false)));
+    for (Map.Entry<String, String> p : parameters.entrySet()) {
+      pairs.add(encode(p.getKey(), false) + '=' + encode(p.getValue(), false));
+    }
     pairs.sort(null);
     return String.join("&", pairs);
   }
@@ -187,7 +187,18 @@ final class Signer {
 
   /** Trims a header value and folds its runs of spaces into one, as SigV4 asks. */
   private static String trim(String value) {
-    return value.strip().replaceAll(" {2,}", " ");
+    String stripped = value.strip();
+    if (!stripped.contains("  ")) {
+      return stripped;
+    }
+    StringBuilder out = new StringBuilder(stripped.length());
+    for (int i = 0; i < stripped.length(); i++) {
+      char c = stripped.charAt(i);
+      if (c != ' ' || out.charAt(out.length() - 1) != ' ') {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** {@code yyyyMMdd'T'HHmmss'Z'} in UTC, without loading a formatter. */
@@ -221,13 +232,7 @@ final class Signer {
   }
 
   private static byte[] hmac(byte[] key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM has no HmacSHA256", e);
-    }
+    return Sha256.hmac(key, data.getBytes(UTF_8));
   }
 
   @Override

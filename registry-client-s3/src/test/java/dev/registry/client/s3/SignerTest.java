@@ -89,6 +89,17 @@ class SignerTest {
   }
 
   @Test
+  void signsAHeaderValueTrimmedWithItsSpacesFolded() {
+    assertThat(authorization("GET", "https://examplebucket.s3.amazonaws.com/test.txt",
+        Map.of("Range", "  bytes=0-9  "), Signer.EMPTY_SHA256)).endsWith(
+        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+    assertThat(authorization("GET", "https://examplebucket.s3.amazonaws.com/test.txt",
+        Map.of("x-amz-meta-note", "a   b"), Signer.EMPTY_SHA256))
+        .isEqualTo(authorization("GET", "https://examplebucket.s3.amazonaws.com/test.txt",
+            Map.of("x-amz-meta-note", "a b"), Signer.EMPTY_SHA256));
+  }
+
+  @Test
   void credentialsNeverShowTheirSecrets() {
     AwsCredentials credentials = new AwsCredentials("AKID", "the-secret", "the-token");
     assertThat(credentials.toString()).contains("AKID").doesNotContain("the-secret", "the-token");
