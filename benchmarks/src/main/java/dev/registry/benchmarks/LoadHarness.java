@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code write}: each connection owns 20 instances spread over 10 services; it registers
  *       them, then renews them in turn, re-registering one in ten times (so about 10%
  *       registrations, 90% heartbeats);
- *   <li>{@code discover}: every connection looks up one service of 10 instances.
+ *   <li>{@code discover}: every connection looks up one service of 10 instances;
+ *   <li>{@code churn}: each connection owns 20 instances and in turn registers one that is not
+ *       held or deregisters one that is, so that every operation changes the registry (and, on a
+ *       server with a data directory, is saved before it is answered).
  * </ul>
  *
  * <p>The same workloads are spoken to two servers: the reference server ({@code --server
@@ -29,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp ... dev.registry.benchmarks.LoadHarness --url http://127.0.0.1:5091 --server reference
- *     [--workload write,discover] [--concurrency 1,4,16,64] [--warmup 3s] [--duration 10s]
+ *     [--workload write,discover,churn] [--concurrency 1,4,16,64] [--warmup 3s] [--duration 10s]
  * </pre>
  *
  * <p>Prints one line per workload and concurrency: operations per second, p50, p99, max and
@@ -149,6 +152,7 @@ public final class LoadHarness {
     volatile Throwable failure;
     final Op[] registers = new Op[INSTANCES_PER_CONNECTION];
     final Op[] renewals = new Op[INSTANCES_PER_CONNECTION];
+    final Op[] deregistrations = new Op[INSTANCES_PER_CONNECTION];
 
     Worker(URI url, Protocol protocol, String workload, int index, int threads, CountDownLatch ready) {
       super("load-" + index);
@@ -164,6 +168,7 @@ public final class LoadHarness {
         int port = 10_000 + (index * INSTANCES_PER_CONNECTION + k) % 50_000;
         registers[k] = protocol.register(service, id, port, 30);
         renewals[k] = protocol.renew(service, id, port);
+        deregistrations[k] = protocol.deregister(service, id, port);
       }
     }
 
@@ -174,8 +179,9 @@ public final class LoadHarness {
         go.await();
         Op discover = protocol.discover("discover-service");
         boolean write = workload.equals("write");
-        if (!write && !workload.equals("discover")) {
-          throw new IllegalArgumentException("workload must be write or discover: " + workload);
+        boolean churn = workload.equals("churn");
+        if (!write && !churn && !workload.equals("discover")) {
+          throw new IllegalArgumentException("workload must be write, discover or churn: " + workload);
         }
         long from = measureFrom;
         long to = measureTo;
@@ -184,6 +190,9 @@ public final class LoadHarness {
           if (write) {
             int k = (int) (i % INSTANCES_PER_CONNECTION);
             op = i < INSTANCES_PER_CONNECTION || i % 10 == 0 ? registers[k] : renewals[k];
+          } else if (churn) {
+            int k = (int) (i % INSTANCES_PER_CONNECTION);
+            op = (i / INSTANCES_PER_CONNECTION) % 2 == 0 ? registers[k] : deregistrations[k];
           } else {
             op = discover;
           }
@@ -224,6 +233,8 @@ public final class LoadHarness {
 
     Op renew(String service, String id, int port);
 
+    Op deregister(String service, String id, int port);
+
     Op discover(String service);
   }
 
@@ -242,6 +253,12 @@ public final class LoadHarness {
     @Override
     public Op renew(String service, String id, int port) {
       return new Op("POST", "/heartbeat", "application/json",
+          utf8("{\"service\":\"" + service + "\",\"id\":\"" + id + "\"}"), "application/json");
+    }
+
+    @Override
+    public Op deregister(String service, String id, int port) {
+      return new Op("POST", "/deregister", "application/json",
           utf8("{\"service\":\"" + service + "\",\"id\":\"" + id + "\"}"), "application/json");
     }
 
@@ -271,6 +288,12 @@ public final class LoadHarness {
       String app = service.toUpperCase(Locale.ROOT);
       return new Op("PUT", "/eureka/apps/" + app + "/" + id + "?status=UP", "application/json", new byte[0],
           "application/json");
+    }
+
+    @Override
+    public Op deregister(String service, String id, int port) {
+      return new Op("DELETE", "/eureka/apps/" + service.toUpperCase(Locale.ROOT) + "/" + id, "application/json",
+          new byte[0], "application/json");
     }
 
     @Override

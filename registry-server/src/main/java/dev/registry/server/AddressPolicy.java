@@ -57,6 +57,18 @@ final class AddressPolicy {
     return null;
   }
 
+  /**
+   * Why a resolved address is denied (link-local, or the EC2 metadata address), or null: what a
+   * connection the server makes itself (a health check) checks after resolving a name.
+   */
+  static @Nullable String deniedResolved(InetAddress address) {
+    if (address.isLinkLocalAddress()) {
+      return "a link-local address";
+    }
+    String literal = address.getHostAddress();
+    return address instanceof java.net.Inet6Address ? deniedV6(literal) : null;
+  }
+
   private static @Nullable String deniedV6(String literal) {
     int zone = literal.indexOf('%');
     String bare = zone >= 0 ? literal.substring(0, zone) : literal;

@@ -1,6 +1,7 @@
 package dev.registry.server;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One registered instance. Immutable but for its {@link Lease}, which a replacement (a
@@ -18,6 +19,8 @@ final class Instance {
   final Lease lease;
   /** What heartbeats, status changes and deregistrations present to show they own it. */
   final String secret;
+  /** The check the registry runs against it (with {@code --health-checks}); null for none. */
+  final @Nullable HealthCheck check;
 
   Instance(
       String service,
@@ -29,7 +32,8 @@ final class Instance {
       long ttlMillis,
       long registeredAtMillis,
       Lease lease,
-      String secret) {
+      String secret,
+      @Nullable HealthCheck check) {
     this.service = service;
     this.stage = stage;
     this.id = id;
@@ -40,15 +44,18 @@ final class Instance {
     this.registeredAtMillis = registeredAtMillis;
     this.lease = lease;
     this.secret = secret;
+    this.check = check;
   }
 
-  Instance with(String newAddress, InstanceStatus newStatus, Map<String, String> newMetadata, long newTtlMillis) {
+  Instance with(String newAddress, InstanceStatus newStatus, Map<String, String> newMetadata, long newTtlMillis,
+      @Nullable HealthCheck newCheck) {
     return new Instance(
-        service, stage, id, newAddress, newStatus, newMetadata, newTtlMillis, registeredAtMillis, lease, secret);
+        service, stage, id, newAddress, newStatus, newMetadata, newTtlMillis, registeredAtMillis, lease, secret,
+        newCheck);
   }
 
   Instance withStatus(InstanceStatus newStatus) {
-    return with(address, newStatus, metadata, ttlMillis);
+    return with(address, newStatus, metadata, ttlMillis, check);
   }
 
   /** Whether the two show the same in a view (a lease renewal alone is not a change). */
@@ -56,12 +63,13 @@ final class Instance {
     return address.equals(other.address)
         && status == other.status
         && metadata.equals(other.metadata)
-        && ttlMillis == other.ttlMillis;
+        && ttlMillis == other.ttlMillis
+        && java.util.Objects.equals(check, other.check);
   }
 
-  /** The lease length in whole seconds, as the wire shows it. */
+  /** The lease length in whole seconds, as the wire shows it; 0 for one held until removed. */
   long ttlSeconds() {
-    return Math.max(1, (ttlMillis + 999) / 1000);
+    return ttlMillis == Lease.UNTIL_REMOVED ? 0 : Math.max(1, (ttlMillis + 999) / 1000);
   }
 
   @Override

@@ -38,7 +38,9 @@ final class Json {
     m.put("uptime_seconds", seconds(now - i.registeredAtMillis));
     m.put("ttl_seconds", i.ttlSeconds());
     long leaseEnd = i.lease.end();
-    m.put("lease_remaining_seconds", leaseEnd == Lease.REMOVED ? 0.0 : seconds(leaseEnd - now));
+    // null for an instance held until removed (a MicroReg registration): its lease never ends.
+    m.put("lease_remaining_seconds", leaseEnd == Lease.REMOVED ? (Object) 0.0
+        : leaseEnd == Long.MAX_VALUE ? null : seconds(leaseEnd - now));
     return m;
   }
 

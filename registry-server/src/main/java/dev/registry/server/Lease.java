@@ -9,6 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Lease {
   static final long REMOVED = Long.MIN_VALUE;
+  /**
+   * The lease length of an instance held until it is removed: a MicroReg registration, which
+   * sends no heartbeats (the registry's own health checks watch it instead).
+   */
+  static final long UNTIL_REMOVED = 0;
+
+  /** The end of a lease of {@code ttlMillis} that starts at {@code now}. */
+  static long end(long now, long ttlMillis) {
+    return ttlMillis == UNTIL_REMOVED ? Long.MAX_VALUE : now + ttlMillis;
+  }
 
   private final AtomicLong end;
 

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * The runnable jar's entry point:
  *
  * <pre>
- * java -jar registry-server.jar [--host 127.0.0.1] [--port 5001]
+ * java -jar registry-server.jar [--host 127.0.0.1] [--port 5001] [--data-dir DIR]
  *     [--heartbeat-timeout 30s] [--cleanup-interval 10s] [--max-body-bytes 65536] ...
  * </pre>
  *
@@ -22,13 +22,17 @@ public final class Main {
   static final String USAGE = String.join(System.lineSeparator(),
       "Usage: java -jar registry-server.jar [options]",
       "",
-      "A minimal in-memory service registry (see docs/api.md).",
+      "A minimal service registry (see docs/api.md), in memory unless --data-dir is given.",
       "",
       "Options:",
       "  --host HOST                 address to bind (default 127.0.0.1; 0.0.0.0 for all)",
       "  --port PORT                 port to bind, 0 for an ephemeral one (default 5001)",
       "  --heartbeat-timeout DUR     lease of an instance that sends no ttl_seconds (default 30s)",
       "  --cleanup-interval DUR      how often the sweep runs (default 10s)",
+      "  --data-dir DIR              keep the registry in DIR (created if missing), so that a restart,",
+      "                              even after kill -9, loses no acknowledged write; default: memory only",
+      "  --health-checks             run the checks registrations ask for (the server connects to them);",
+      "                              MicroReg registrations (POST /RPC2) get a TCP check every 5s",
       "",
       "Limits (a request beyond one is refused with a 4xx JSON error):",
       "  --max-body-bytes N          largest request body (default 65536; 413 beyond)",
@@ -136,19 +140,22 @@ public final class Main {
         case "-h", "--help" -> {
           return null;
         }
-        case "--insecure", "--allow-link-local" -> {
+        case "--insecure", "--allow-link-local", "--health-checks" -> {
           if (value != null) {
             throw new IllegalArgumentException(arg + " takes no value: '" + value + "'");
           }
           if (arg.equals("--insecure")) {
             builder.insecure(true);
+          } else if (arg.equals("--health-checks")) {
+            builder.healthChecks(true);
           } else {
             builder.denyLinkLocal(false);
           }
         }
         case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval", "--max-body-bytes",
             "--max-metadata-entries", "--max-metadata-key-length", "--max-metadata-value-length",
-            "--max-instances-per-service", "--max-services", "--token", "--tls-keystore", "--tls-password" -> {
+            "--max-instances-per-service", "--max-services", "--token", "--tls-keystore", "--tls-password",
+            "--data-dir" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
@@ -195,6 +202,7 @@ public final class Main {
         }
       }
       case "--heartbeat-timeout" -> builder.heartbeatTimeout(duration(option, value));
+      case "--data-dir" -> builder.dataDirectory(path(option, value));
       case "--cleanup-interval" -> builder.cleanupInterval(duration(option, value));
       default -> throw new IllegalArgumentException("unknown argument: '" + option + "'");
     }
@@ -205,6 +213,14 @@ public final class Main {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(option + " must be a number " + what + ": '" + value + "'");
+    }
+  }
+
+  private static java.nio.file.Path path(String option, String value) {
+    try {
+      return java.nio.file.Path.of(value);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(option + " must be a path: '" + value + "'");
     }
   }
 

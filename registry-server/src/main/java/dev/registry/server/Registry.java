@@ -101,11 +101,12 @@ final class Registry {
       InstanceStatus status,
       Map<String, String> metadata,
       long ttlMillis,
-      @Nullable String secret) {
+      @Nullable String secret,
+      @Nullable HealthCheck check) {
 
     Registration(String service, String stage, @Nullable String id, String address, InstanceStatus status,
         Map<String, String> metadata, long ttlMillis) {
-      this(service, stage, id, address, status, metadata, ttlMillis, null);
+      this(service, stage, id, address, status, metadata, ttlMillis, null, null);
     }
   }
 
@@ -200,6 +201,7 @@ final class Registry {
       boolean changed = false;
 
       if (replaced != null) {
+        journal.removed(replaced);
         replaced.lease.remove();
         service.byId.remove(replaced.id);
         service.byAddress.remove(replaced.address);
@@ -208,6 +210,7 @@ final class Registry {
       }
       if (byAddress != null && byAddress != replaced && !byAddress.id.equals(id)) {
         // The address is the physical identity: a new id at a held address takes its place.
+        journal.removed(byAddress);
         byAddress.lease.remove();
         service.byId.remove(byAddress.id);
         service.byAddress.remove(byAddress.address);
@@ -217,30 +220,59 @@ final class Registry {
 
       Instance instance;
       if (existing != null) {
-        instance = existing.with(r.address(), r.status(), r.metadata(), r.ttlMillis());
-        existing.lease.reset(now + r.ttlMillis());
+        instance = existing.with(r.address(), r.status(), r.metadata(), r.ttlMillis(), r.check());
+        existing.lease.reset(Lease.end(now, r.ttlMillis()));
         if (!instance.sameViewAs(existing)) {
           service.byAddress.remove(existing.address, existing);
           service.byId.put(id, instance);
           service.byAddress.put(instance.address, instance);
           instances.set(instances.indexOf(existing), instance);
+          journal.saved(instance);
           changed = true;
         } else {
           instance = existing;
         }
       } else {
         instance = new Instance(r.service(), r.stage(), id, r.address(), r.status(), r.metadata(),
-            r.ttlMillis(), now, new Lease(now + r.ttlMillis()), newSecret());
+            r.ttlMillis(), now, new Lease(Lease.end(now, r.ttlMillis())), newSecret(), r.check());
         service.byId.put(id, instance);
         service.byAddress.put(instance.address, instance);
         instances.add(instance);
+        journal.saved(instance);
         changed = true;
       }
       if (changed) {
         publish(stage, service, instances, wake);
       }
-      lowerNextExpiry(now + r.ttlMillis());
+      lowerNextExpiry(Lease.end(now, r.ttlMillis()));
       return new Registered(existing == null, instance, service.view.index());
+    } finally {
+      lock.unlock();
+      wakeAll(wake);
+    }
+  }
+
+  /**
+   * Puts back instances saved by an earlier run (the data directory), each with the lease it was
+   * built with, before the server serves. Tells the journal nothing: they are saved already.
+   */
+  void restore(List<Instance> saved) {
+    List<Watch> wake = new ArrayList<>();
+    lock.lock();
+    try {
+      Map<Service, List<Instance>> changed = new java.util.LinkedHashMap<>();
+      Map<Service, Stage> stageOf = new java.util.HashMap<>();
+      for (Instance instance : saved) {
+        Stage stage = stages.computeIfAbsent(instance.stage, Stage::new);
+        Service service = stage.services.computeIfAbsent(instance.service,
+            n -> new Service(n, instance.stage, prunedFloor));
+        service.byId.put(instance.id, instance);
+        service.byAddress.put(instance.address, instance);
+        changed.computeIfAbsent(service, s -> new ArrayList<>(s.view.instances())).add(instance);
+        stageOf.put(service, stage);
+        lowerNextExpiry(instance.lease.end());
+      }
+      changed.forEach((service, instances) -> publish(stageOf.get(service), service, instances, wake));
     } finally {
       lock.unlock();
       wakeAll(wake);
@@ -295,7 +327,7 @@ final class Registry {
     Instance instance = find(serviceName, stageName, ref);
     checkOwner(instance, ref);
     long now = clock.millis();
-    if (!instance.lease.renew(now, now + instance.ttlMillis)) {
+    if (!instance.lease.renew(now, Lease.end(now, instance.ttlMillis))) {
       expireIfDue();
       throw notRegistered(serviceName, stageName, ref);
     }
@@ -312,6 +344,7 @@ final class Registry {
       checkOwner(instance, ref);
       Stage stage = stages.get(stageName);
       Service service = stage.services.get(serviceName);
+      journal.removed(instance);
       instance.lease.remove();
       service.byId.remove(instance.id);
       service.byAddress.remove(instance.address);
@@ -345,6 +378,7 @@ final class Registry {
         service.byAddress.put(updated.address, updated);
         List<Instance> instances = new ArrayList<>(service.view.instances());
         instances.set(instances.indexOf(instance), updated);
+        journal.saved(updated);
         publish(stage, service, instances, wake);
         instance = updated;
       }
@@ -725,6 +759,7 @@ final class Registry {
             }
             service.byId.remove(instance.id, instance);
             service.byAddress.remove(instance.address, instance);
+            journal.removed(instance);
           } else {
             earliest = Math.min(earliest, instance.lease.end());
             if (kept != null) {
@@ -775,6 +810,13 @@ final class Registry {
   }
 
   private volatile Consumer<List<Watch>> waker = Registry::tellEach;
+
+  /** Sets who is told of each change to save it (the data directory); by default nobody. Set before use. */
+  void journal(Journal journal) {
+    this.journal = journal;
+  }
+
+  private volatile Journal journal = Journal.NONE;
 
   private static void tellEach(List<Watch> watches) {
     for (Watch watch : watches) {

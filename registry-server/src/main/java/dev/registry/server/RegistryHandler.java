@@ -48,6 +48,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
   private static final String JSON = "application/json";
+  private static final String XML = "text/xml; charset=utf-8";
   /** Idle time granted to a parked long-poll's connection beyond its wait. */
   private static final long IDLE_MARGIN_MILLIS = 30_000;
 
@@ -60,10 +61,14 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private final Limits limits;
   private final @Nullable SharedToken token;
   private final boolean denyLinkLocal;
+  private final WriteBarrier saved;
+  private final MicroRegApi microReg;
 
   RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor,
-      Limits limits, @Nullable SharedToken token, boolean denyLinkLocal) {
+      Limits limits, @Nullable SharedToken token, boolean denyLinkLocal, WriteBarrier saved) {
     this.registry = registry;
+    this.saved = saved;
+    this.microReg = new MicroRegApi(registry, denyLinkLocal);
     this.denyLinkLocal = denyLinkLocal;
     this.limits = limits;
     this.token = token;
@@ -91,6 +96,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       case "/heartbeat" -> post(request, response, callback, this::heartbeat);
       case "/deregister" -> post(request, response, callback, this::deregister);
       case "/status" -> post(request, response, callback, this::status);
+      case "/RPC2" -> xmlRpc(request, response, callback);
       case "/services" -> {
         requireGet(request);
         services(response, callback);
@@ -139,7 +145,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         orDefault(body.status(), InstanceStatus.UP),
         body.metadata(limits),
         body.ttlMillis(defaultTtlMillis),
-        secret);
+        secret,
+        body.check());
     Registry.Registered r = registry.register(registration);
     Instance i = r.instance();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -155,7 +162,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       // Only to whoever created the instance or already knows the secret.
       m.put("instance_secret", i.secret);
     }
-    send(response, callback, r.created() ? 201 : 200, m, null);
+    sendSaved(response, callback, r.created() ? 201 : 200, m);
   }
 
   private void heartbeat(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
@@ -185,7 +192,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     m.put("id", i.id);
     m.put("stage", i.stage);
     m.put("index", c.index());
-    send(response, callback, 200, m, null);
+    sendSaved(response, callback, 200, m);
   }
 
   private void status(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
@@ -203,7 +210,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     m.put("stage", i.stage);
     m.put("instance_status", i.status.name());
     m.put("index", c.index());
-    send(response, callback, 200, m, null);
+    sendSaved(response, callback, 200, m);
   }
 
   // ---------------------------------------------------------------- GET routes
@@ -516,6 +523,48 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       throw new ApiException(415, "unsupported_media_type",
           "the body must be JSON (Content-Type: application/json), not " + RequestBody.quote(contentType));
     }
+    readBody(request, response, callback, bytes ->
+        route.handle(RequestBody.parse(bytes), request.getHeaders().get(SECRET_HEADER), response, callback));
+  }
+
+  /**
+   * {@code POST /RPC2}: MicroReg's XML-RPC methods ({@link MicroRegApi}). Every answer to a
+   * readable request is a {@code methodResponse}, a fault for anything wrong in it (never a
+   * 5xx); a write is answered once saved. The method and the body size are checked as on the
+   * JSON routes (405, 413).
+   */
+  private void xmlRpc(Request request, Response response, Callback callback) {
+    if (!"POST".equals(request.getMethod())) {
+      throw new ApiException(405, "method_not_allowed",
+          request.getMethod() + " is not allowed on /RPC2; use POST", "POST");
+    }
+    boolean mayWrite = token == null || token.permits(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    readBody(request, response, callback, bytes -> {
+      XmlRpc.Call call = null;
+      byte[] answer;
+      try {
+        call = XmlRpc.parse(bytes);
+        answer = XmlRpc.response(microReg.invoke(call, mayWrite));
+      } catch (XmlRpc.Fault f) {
+        answer = XmlRpc.fault(f.code, f.getMessage());
+      } catch (RuntimeException e) {
+        XmlRpc.Fault f = MicroRegApi.internal(call == null ? "?" : call.method(), e);
+        answer = XmlRpc.fault(f.code, f.getMessage());
+      }
+      byte[] body = answer;
+      if (call != null && MicroRegApi.WRITES.contains(call.method())) {
+        saved.afterSaved(() -> write(response, callback, 200, XML, body, null),
+            failure -> write(response, callback, 200, XML, XmlRpc.fault(XmlRpc.APPLICATION_ERROR,
+                "the change was made but could not be saved to the data directory (" + failure.getMessage()
+                    + "); send it again"), null));
+      } else {
+        write(response, callback, 200, XML, body, null);
+      }
+    });
+  }
+
+  /** Reads the body (at most {@code --max-body-bytes}, else 413) and hands it on, guarded. */
+  private void readBody(Request request, Response response, Callback callback, Consumer<byte[]> then) {
     long length = request.getLength();
     int maxBody = limits.maxBodyBytes();
     if (length > maxBody) {
@@ -544,7 +593,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
             callback.failed(cause);
             return;
           }
-          route.handle(RequestBody.parse(bytes), request.getHeaders().get(SECRET_HEADER), response, callback);
+          then.accept(bytes);
         }));
   }
 
@@ -666,6 +715,18 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
   }
 
+  /**
+   * Answers a write once it is saved (at once without a data directory): an acknowledged write
+   * survives a crash. A write made in memory but not saved is answered 503, so that its client
+   * tries again; the registry keeps trying to save it.
+   */
+  private void sendSaved(Response response, Callback callback, int status, Map<String, Object> body) {
+    saved.afterSaved(() -> send(response, callback, status, body, null),
+        failure -> sendError(response, callback, new ApiException(503, "not_saved",
+            "the change was made but could not be saved to the data directory (" + failure.getMessage()
+                + "); send it again")));
+  }
+
   private static void sendError(Response response, Callback callback, ApiException e) {
     if (e.allow != null) {
       response.getHeaders().put(HttpHeader.ALLOW, e.allow);
@@ -678,10 +739,14 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
   /** Sends {@code body}: a map or list to write as JSON, or bytes already written. */
   static void send(Response response, Callback callback, int status, Object body, @Nullable Long index) {
-    byte[] bytes = body instanceof byte[] written ? written : Json.write(body);
+    write(response, callback, status, JSON, body instanceof byte[] written ? written : Json.write(body), index);
+  }
+
+  private static void write(Response response, Callback callback, int status, String contentType, byte[] bytes,
+      @Nullable Long index) {
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
-    headers.put(HttpHeader.CONTENT_TYPE, JSON);
+    headers.put(HttpHeader.CONTENT_TYPE, contentType);
     headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
     if (index != null) {

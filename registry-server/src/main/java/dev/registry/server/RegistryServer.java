@@ -61,6 +61,16 @@ public final class RegistryServer implements AutoCloseable {
   private final java.nio.file.@Nullable Path keyStore;
   private final @Nullable String keyStorePassword;
   private final Registry registry;
+  private final java.nio.file.@Nullable Path dataDirectory;
+  /** The open data directory, from {@link #start()} to {@link #close()}; null without one. */
+  private volatile @Nullable DataDirectory data;
+  private volatile WriteBarrier saved = WriteBarrier.NONE;
+  /** Saves each change in the data directory, from {@link #start()}; NONE without one. */
+  private Journal storeJournal = Journal.NONE;
+  private final boolean healthChecks;
+  private final boolean denyLinkLocal;
+  /** Runs the health checks, from {@link #start()} to {@link #close()}; null without them. */
+  private volatile @Nullable HealthChecker checker;
   private final Server server;
   private final ServerConnector connector;
   private final Scheduler scheduler;
@@ -85,6 +95,9 @@ public final class RegistryServer implements AutoCloseable {
     this.token = b.token == null ? null : new SharedToken(b.token);
     this.insecure = b.insecure;
     this.registry = new Registry(clock, this::scheduleExpiry, limits, token != null);
+    this.dataDirectory = b.dataDirectory;
+    this.healthChecks = b.healthChecks;
+    this.denyLinkLocal = b.denyLinkLocal;
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("registry-http");
@@ -131,7 +144,8 @@ public final class RegistryServer implements AutoCloseable {
 
     server.setErrorHandler(new JsonErrorHandler());
     RegistryHandler handler =
-        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal);
+        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal,
+            (onSaved, onFailed) -> saved.afterSaved(onSaved, onFailed));
     registry.waker(handler::wake);
     server.setHandler(new GracefulHandler(new Dashboard(handler)));
   }
@@ -153,7 +167,8 @@ public final class RegistryServer implements AutoCloseable {
    * @throws UncheckedIOException when the address cannot be bound (in use, not local)
    * @throws IllegalStateException when already started or closed, when asked to listen on
    *     an address other than loopback without a token and without {@link Builder#insecure},
-   *     or when the TLS key store cannot be read
+   *     when the TLS key store cannot be read, or when the {@link Builder#dataDirectory} cannot
+   *     be used (the message names the path)
    */
   public RegistryServer start() {
     if (closed.get()) {
@@ -170,6 +185,16 @@ public final class RegistryServer implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the registry server is already started");
     }
+    if (dataDirectory != null) {
+      openDataDirectory(dataDirectory);
+    }
+    if (healthChecks) {
+      HealthChecker running = HealthChecker.start(registry, denyLinkLocal);
+      checker = running;
+      registry.journal(Journal.both(storeJournal, running));
+    } else {
+      registry.journal(storeJournal);
+    }
     try {
       server.start();
     } catch (IOException e) {
@@ -183,9 +208,10 @@ public final class RegistryServer implements AutoCloseable {
       throw new IllegalStateException("cannot start the registry server: " + e, e);
     }
     scheduleCleanup();
-    LOG.info("Registry server listening on {} (heartbeat timeout {}, cleanup interval {}{})",
+    LOG.info("Registry server listening on {} (heartbeat timeout {}, cleanup interval {}{}{})",
         uri(), DurationText.format(heartbeatTimeout), DurationText.format(cleanupInterval),
-        token != null ? ", writes need the token" : "");
+        token != null ? ", writes need the token" : "",
+        dataDirectory != null ? ", data in " + dataDirectory.toAbsolutePath() : ", data in memory only");
     return this;
   }
 
@@ -240,10 +266,52 @@ public final class RegistryServer implements AutoCloseable {
       cleanupTask = null;
     }
     registry.close();
+    HealthChecker running = checker;
+    if (running != null) {
+      running.close();
+    }
     if (started.get()) {
       stopQuietly();
+      DataDirectory opened = data;
+      if (opened != null) {
+        opened.close();
+      }
       LOG.info("Registry server stopped");
     }
+  }
+
+  /**
+   * Opens the data directory, puts its instances back (each with a lease of its own length from
+   * now) and saves every change from now on. @throws IllegalStateException naming the path
+   */
+  private void openDataDirectory(java.nio.file.Path directory) {
+    DataDirectory opened;
+    try {
+      opened = DataDirectory.open(directory);
+    } catch (IllegalStateException e) {
+      refuseStart();
+      throw e;
+    }
+    try {
+      java.util.List<Instance> instances = InstanceStore.load(opened, clock);
+      registry.restore(instances);
+      GroupCommit commits = opened.startWriting(server.getThreadPool());
+      storeJournal = new InstanceStore(commits);
+      saved = commits;
+      data = opened;
+      LOG.info("Data directory {}: {} instances restored, each with a lease of its length from now",
+          directory.toAbsolutePath(), instances.size());
+    } catch (RuntimeException e) {
+      opened.close();
+      refuseStart();
+      throw e;
+    }
+  }
+
+  /** After a failed start: nothing was bound, and the server cannot be started again. */
+  private void refuseStart() {
+    closed.set(true);
+    started.set(false);
   }
 
   /** Reads the key store as Jetty will, so that a bad one fails with its own message. */
@@ -277,6 +345,11 @@ public final class RegistryServer implements AutoCloseable {
     } catch (java.net.UnknownHostException e) {
       return false;
     }
+  }
+
+  /** The health checker, null without {@link Builder#healthChecks}; for tests in this package. */
+  @Nullable HealthChecker healthChecker() {
+    return checker;
   }
 
   /** The registry behind the HTTP layer; for tests in this package. */
@@ -356,6 +429,8 @@ public final class RegistryServer implements AutoCloseable {
     private @Nullable String token;
     private boolean insecure;
     private boolean denyLinkLocal = true;
+    private java.nio.file.@Nullable Path dataDirectory;
+    private boolean healthChecks;
     private java.nio.file.@Nullable Path keyStore;
     private @Nullable String keyStorePassword;
 
@@ -379,6 +454,40 @@ public final class RegistryServer implements AutoCloseable {
       }
       this.keyStore = keyStore;
       this.keyStorePassword = password;
+      return this;
+    }
+
+    /**
+     * Runs the health checks that registrations ask for (a {@code check} on {@code POST
+     * /register}; every MicroReg registration on {@code /RPC2} gets a TCP check every 5 s): the
+     * server itself connects to those instances and moves them {@code DOWN} and back {@code UP}.
+     * Default false: checks are kept with their instances but not run. The checks use their
+     * own few threads, at most 64 at once, and never connect to an address the link-local
+     * policy ({@link #denyLinkLocal}) denies, whatever a name resolves to. Off by default because
+     * a check is the server connecting out on a client's word (see {@code docs/reliability.md}).
+     *
+     * @param healthChecks true to run them
+     * @return this builder
+     */
+    public Builder healthChecks(boolean healthChecks) {
+      this.healthChecks = healthChecks;
+      return this;
+    }
+
+    /**
+     * Keeps the registry in a directory, so that a restart (even after {@code kill -9}) loses
+     * nothing: every registration, status change and deregistration is saved there before it
+     * is answered, and on start the server puts the saved instances back, each with a lease of
+     * its own length from the restart. Renewals are not saved. Default: none, the registry
+     * lives in memory only. The directory is created if missing; {@link RegistryServer#start()}
+     * fails, naming the path, when it cannot be used (not a directory, a corrupted database,
+     * one another server holds). See {@code docs/reliability.md}.
+     *
+     * @param dataDirectory the directory; the server keeps one SQLite database in it
+     * @return this builder
+     */
+    public Builder dataDirectory(java.nio.file.Path dataDirectory) {
+      this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory");
       return this;
     }
 

@@ -174,6 +174,27 @@ final class RequestBody {
     return metadata;
   }
 
+  /** The {@code check} the registry runs against the instance (see {@link HealthCheck#parse}); null when absent. */
+  @Nullable HealthCheck check() {
+    JsonNode node = json.get("check");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw ApiException.invalidField("check must be an object, not " + kind(node));
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (var e : node.properties()) {
+      JsonNode v = e.getValue();
+      fields.put(e.getKey(), v.isTextual() ? v.textValue() : v.isInt() ? (Object) v.intValue() : v.toString());
+    }
+    try {
+      return HealthCheck.parse(fields);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidField(e.getMessage());
+    }
+  }
+
   /** {@code ttl_seconds} in milliseconds, or {@code defaultMillis} when absent. */
   long ttlMillis(long defaultMillis) {
     JsonNode node = json.get("ttl_seconds");
@@ -231,6 +252,9 @@ final class RequestBody {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isEmpty()) {
       throw ApiException.invalidField("address must be an absolute http(s) URI: " + quote(value));
+    }
+    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+      throw ApiException.invalidField("address must have a port from 1 to 65535: " + quote(value));
     }
     return value;
   }

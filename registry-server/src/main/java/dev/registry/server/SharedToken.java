@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class SharedToken {
   private static final String BEARER = "bearer ";
+  private static final String BASIC = "basic ";
 
   private final byte[] digest;
 
@@ -20,8 +21,16 @@ final class SharedToken {
     this.digest = sha256(token);
   }
 
-  /** Whether an {@code Authorization} header value carries the token. */
+  /**
+   * Whether an {@code Authorization} header value carries the token: {@code Bearer <token>}, or
+   * {@code Basic} with the token as the password (what an XML-RPC client sends for {@code
+   * http://user:<token>@host/RPC2}).
+   */
   boolean permits(@Nullable String authorization) {
+    if (authorization != null && authorization.length() > BASIC.length()
+        && authorization.substring(0, BASIC.length()).toLowerCase(Locale.ROOT).equals(BASIC)) {
+      return MessageDigest.isEqual(digest, sha256(basicPassword(authorization.substring(BASIC.length()).trim())));
+    }
     if (authorization == null || authorization.length() <= BEARER.length()
         || !authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
       // Still hash something, so that a missing header costs what a wrong one does.
@@ -29,6 +38,17 @@ final class SharedToken {
       return false;
     }
     return MessageDigest.isEqual(digest, sha256(authorization.substring(BEARER.length()).trim()));
+  }
+
+  /** The password of Basic credentials (base64 of {@code user:password}); "" when unreadable. */
+  private static String basicPassword(String encoded) {
+    try {
+      String decoded = new String(java.util.Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return colon < 0 ? "" : decoded.substring(colon + 1);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 
   static byte[] sha256(String value) {

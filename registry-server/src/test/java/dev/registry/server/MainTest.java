@@ -21,6 +21,7 @@ class MainTest {
   void argumentsConfigureTheServerAndHelpAsksForUsage() {
     assertThat(Main.parse(new String[] {"--port", "0", "--host=127.0.0.1", "--heartbeat-timeout", "5s",
         "--cleanup-interval=500ms"})).isNotNull();
+    assertThat(Main.parse(new String[] {"--data-dir", "/var/lib/registry", "--health-checks"})).isNotNull();
     assertThat(Main.parse(new String[] {"--help"})).isNull();
     assertThat(Main.parse(new String[] {"-h"})).isNull();
   }
@@ -33,6 +34,8 @@ class MainTest {
     assertThatThrownBy(() -> Main.parse(new String[] {"--heartbeat-timeout", "soon"})).hasMessageContaining("'soon'");
     assertThatThrownBy(() -> Main.parse(new String[] {"--cleanup-interval", "0"})).hasMessageContaining("PT0S");
     assertThatThrownBy(() -> Main.parse(new String[] {"--verbose"})).hasMessageContaining("'--verbose'");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--data-dir"})).hasMessageContaining("--data-dir needs a value");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--health-checks=yes"})).hasMessageContaining("takes no value");
   }
 
   @Test

@@ -38,7 +38,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * instance has a valid name, id, address and a live lease; no view breaks a limit; the
  * per-service counts that {@code /services} reports equal the instances held; the index
  * never goes back. At the end of every sequence {@code /services} and {@code /health} are
- * read over HTTP and compared with the views.
+ * read over HTTP and compared with the views. MicroReg's XML-RPC endpoint, {@code POST /RPC2},
+ * is fuzzed beside them (good and bad calls, mangled documents, an external entity and an
+ * entity bomb): every answer is a {@code methodResponse}, a DOCTYPE always a fault that read
+ * and expanded nothing.
  *
  * <p>A second property sends the same kind of requests to a server with a token (60
  * sequences, about 3,000 requests), most with the token and, where the test knows it from an
@@ -272,6 +275,16 @@ class RouteFuzzTest {
       return;
     }
     t.statuses.merge(answer.status(), 1L, Long::sum);
+    if (send.summary().startsWith("POST /RPC2 ") && answer.status() == 200) {
+      // XML-RPC: every readable request is answered with a methodResponse, a fault for anything wrong.
+      assertThat(answer.header("content-type")).startsWith("text/xml");
+      Object value = XmlRpcClient.decodeResponse(answer.text());
+      if (send.summary().contains("<!DOCTYPE")) {
+        assertThat(value).as("%s answered %s", send, answer.text()).isInstanceOf(XmlRpcClient.Fault.class);
+        assertThat(answer.text()).doesNotContain("root:").doesNotContain("hahaha");
+      }
+      return;
+    }
     if (answer.status() == 505) {
       // The one 5xx HTTP prescribes for a client's mistake: a request line of an unknown version.
       assertThat(send.garbage() && !send.summary().contains("HTTP/1.1|")).as("%s answered 505", send).isTrue();
@@ -323,7 +336,8 @@ class RouteFuzzTest {
         }
         check(AddressPolicy.denied(i.address) == null, () -> "denied address held: " + i);
         check(i.lease.end() != Lease.REMOVED && i.lease.end() > 0, () -> "no lease: " + i);
-        check(i.ttlMillis >= 1_000 && i.ttlMillis <= 3_600_000, () -> "ttl out of range: " + i);
+        check(i.ttlMillis == Lease.UNTIL_REMOVED ? i.id.equals(MicroRegApi.ID) && i.stage.equals("default")
+            : i.ttlMillis >= 1_000 && i.ttlMillis <= 3_600_000, () -> "ttl out of range: " + i);
         check(i.status != null && i.metadata.size() <= 8 && i.secret != null, () -> "bad fields: " + i);
         check(ids.add(i.id), () -> "ids not unique: " + view);
         check(addresses.add(i.address), () -> "addresses not unique: " + view);
@@ -406,6 +420,7 @@ class RouteFuzzTest {
         Tuple.of(5, catalog()),
         Tuple.of(4, Arbitraries.of("/services", "/health").map(p -> send("GET", p, null, null))),
         Tuple.of(6, wrongRouteOrMethod()),
+        Tuple.of(6, xmlRpc()),
         Tuple.of(6, mangled()),
         Tuple.of(2, garbage()),
         Tuple.of(3, Arbitraries.longs().between(0, 40_000).map(Tick::new)));
@@ -484,6 +499,65 @@ class RouteFuzzTest {
         "{\"service\": \"svc-a\", \"address\": \"http://h:1\"}".getBytes(StandardCharsets.UTF_8));
     return Combinators.combine(method, path, body, contentType())
         .as((m, p, b, t) -> send(m, p, t == ABSENT ? null : (String) t, b.length == 0 ? null : b));
+  }
+
+  /**
+   * MicroReg's XML-RPC calls at {@code /RPC2}: good calls on the usual services, wrong arguments,
+   * unknown methods, mangled documents, an external entity (XXE) and an entity bomb.
+   */
+  Arbitrary<Step> xmlRpc() {
+    Arbitrary<String> name = Arbitraries.frequencyOf(
+        Tuple.of(10, Arbitraries.of(SERVICES)), Tuple.of(1, Arbitraries.of("", "bad name", "x".repeat(129))));
+    Arbitrary<String> host = Arbitraries.of("127.0.0.1", "10.0.0.3", "https://svc.example", "169.254.169.254",
+        "::1", "", "a b", "metadata.google.internal");
+    Arbitrary<String> port = Arbitraries.of("<int>8080</int>", "<int>1</int>", "<int>70000</int>", "<int>0</int>",
+        "<string>80</string>", "<i8>8080</i8>");
+    Arbitrary<String> status = Arbitraries.of("<int>1</int>", "<int>0</int>", "<int>-1</int>", "<int>7</int>",
+        "<boolean>1</boolean>");
+    Arbitrary<String> check = Arbitraries.of("", "<value><struct><member><name>type</name><value>tcp</value></member>"
+        + "</struct></value>", "<value><struct><member><name>type</name><value>http</value></member><member><name>"
+        + "interval</name><value><int>0</int></value></member></struct></value>", "<value><array><data/></array></value>");
+    Arbitrary<String> call = Combinators.combine(name, host, port, status, check, Arbitraries.integers().between(0, 9))
+        .as((n, h, p, st, c, which) -> switch (which) {
+          case 0, 1 -> rpcCall("register", "<value>" + n + "</value>", "<value><string>" + h + "</string></value>",
+              "<value>" + p + "</value>", "<value>" + st + "</value>", c);
+          case 2 -> rpcCall("register", "<value>" + n + "</value>", "<value>" + h + "</value>", "<value>" + p + "</value>");
+          case 3 -> rpcCall("update_status", "<value>" + n + "</value>", "<value>" + st + "</value>");
+          case 4, 5 -> rpcCall("unregister", "<value>" + n + "</value>");
+          case 6 -> rpcCall("get_service_details", "<value>" + n + "</value>");
+          case 7 -> rpcCall(n.isEmpty() ? "get_all_service_details" : "get_reg_count");
+          case 8 -> rpcCall("no_such_method", "<value><double>1.5</double></value>");
+          default -> rpcCall("register", "<value><nil/></value>");
+        });
+    Arbitrary<String> hostile = Arbitraries.of(
+        "<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><methodCall><methodName>"
+            + "get_service_details</methodName><params><param><value>&x;</value></param></params></methodCall>",
+        "<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY a \"hahahahaha\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">"
+            + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\">]><methodCall><methodName>register</methodName><params><param>"
+            + "<value>&c;</value></param></params></methodCall>",
+        "<?xml version=\"1.0\"?><!DOCTYPE m SYSTEM \"http://127.0.0.1:1/evil.dtd\"><methodCall/>",
+        "<methodCall><methodName>get_reg_count</methodName>",
+        "<methodCall><methodName>get_reg_count</methodName><params><param><value><int>1</int><int>2</int></value>"
+            + "</param></params></methodCall>",
+        "<methodCall><methodName>get_reg_count</methodName><params>" + "<param><value><array><data>".repeat(30)
+            + "</data></array></value></param>".repeat(30) + "</params></methodCall>",
+        "{\"service\": \"svc-a\"}", "");
+    Arbitrary<String> body = Arbitraries.frequencyOf(Tuple.of(6, call), Tuple.of(2, hostile));
+    Arbitrary<String> method = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just("POST")),
+        Tuple.of(1, Arbitraries.of("GET", "PUT")));
+    return Combinators.combine(method, body).as((m, b) -> send(m, "/RPC2", m.equals("GET") ? null : "text/xml",
+        m.equals("GET") ? null : b.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String rpcCall(String method, String... values) {
+    StringBuilder sb = new StringBuilder("<?xml version=\"1.0\"?><methodCall><methodName>").append(method)
+        .append("</methodName><params>");
+    for (String v : values) {
+      if (!v.isEmpty()) {
+        sb.append("<param>").append(v).append("</param>");
+      }
+    }
+    return sb.append("</params></methodCall>").toString();
   }
 
   /** A register-like body, then cut, spliced, padded over the limit or replaced. */

@@ -283,6 +283,10 @@ export class ServicePage {
     for (const row of this.rows.values()) {
       const elapsed = (now - row.at) / 1000;
       row.since.textContent = `${duration(row.instance.uptime_seconds + elapsed)} ago`;
+      if (row.instance.ttl_seconds === 0) {
+        row.lease.textContent = 'held until removed';  // a MicroReg registration: no lease
+        continue;
+      }
       const left = (row.instance.lease_remaining_seconds ?? row.instance.ttl_seconds) - elapsed;
       row.lease.textContent = leaseLeft(left);
       row.lease.classList.toggle('late', left <= 0);
