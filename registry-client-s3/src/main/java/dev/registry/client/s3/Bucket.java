@@ -29,16 +29,15 @@ import org.jspecify.annotations.Nullable;
 final class Bucket {
   private final S3Location location;
   private final Signer signer;
-  private final Supplier<AwsCredentials> credentials;
+  private final AwsCredentials credentials;
   private final Supplier<HttpTransport> transport;
   private final Clock clock;
 
   /**
-   * @param credentials read at each request (so that a refreshed environment is picked up);
-   *     throws {@link IllegalStateException} when there are none
+   * @param credentials what signs every request
    * @param transport the core's transport, asked for at the first request
    */
-  Bucket(S3Location location, Supplier<AwsCredentials> credentials,
+  Bucket(S3Location location, AwsCredentials credentials,
       Supplier<HttpTransport> transport, Clock clock) {
     this.location = location;
     this.signer = new Signer(location.region(), "s3");
@@ -96,7 +95,7 @@ final class Bucket {
       String what) {
     byte[] bytes = body == null ? null : body.getBytes(UTF_8);
     Map<String, String> headers = signer.sign(method, uri, Map.of(),
-        bytes == null ? Signer.EMPTY_SHA256 : Signer.sha256Hex(bytes), credentials.get(),
+        bytes == null ? Signer.EMPTY_SHA256 : Signer.sha256Hex(bytes), credentials,
         clock.instant());
     TransportResponse answer;
     try {
@@ -133,7 +132,7 @@ final class Bucket {
       case "NoSuchBucket" -> " (the bucket '" + location.bucket() + "' of " + location
           + " does not exist in " + location.region() + ")";
       case "InvalidAccessKeyId", "SignatureDoesNotMatch" -> " (check AWS_ACCESS_KEY_ID and"
-          + " AWS_SECRET_ACCESS_KEY; the access key is " + credentials.get().accessKeyId() + ")";
+          + " AWS_SECRET_ACCESS_KEY; the access key is " + credentials.accessKeyId() + ")";
       case "RequestTimeTooSkewed" -> " (this machine's clock says " + clock.instant()
           + "; S3 refuses requests more than 15 minutes from its own)";
       case "AccessDenied" -> " (the credentials may not use " + location

@@ -32,19 +32,29 @@ public final class S3BackendProvider implements RegistryBackendProvider {
 
   /**
    * Checks a registry URL: a bucket, a well-formed prefix, known parameters, a region from the
-   * URL or the environment, a well-formed endpoint.
+   * URL or the environment, a well-formed endpoint; and that there are credentials to sign with.
    *
    * @param url the URL
-   * @throws IllegalArgumentException naming what is wrong with it
+   * @throws IllegalArgumentException naming what is wrong with it, or that there are no
+   *     credentials
    */
   @Override
   public void checkUrl(URI url) {
     S3Location.parse(url, System.getenv());
+    credentials(url);
+  }
+
+  private static AwsCredentials credentials(URI url) {
+    try {
+      return AwsCredentials.standard(System.getProperties(), System.getenv());
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("S3 registry URL '" + url + "': " + e.getMessage(), e);
+    }
   }
 
   /**
    * Makes the backend of one client: its one {@code s3://} URL's bucket, signed with the
-   * environment's credentials (read at each request), sent through the client's transport.
+   * credentials of the environment (read now), sent through the client's transport.
    *
    * @param context the client's URLs, settings and transport
    * @return the backend
@@ -57,9 +67,8 @@ public final class S3BackendProvider implements RegistryBackendProvider {
       throw new IllegalArgumentException("an S3 registry is one bucket: give one s3:// registry"
           + " URL, not " + context.registryUrls());
     }
-    S3Location location = S3Location.parse(context.registryUrls().get(0), System.getenv());
-    Bucket bucket = new Bucket(location,
-        () -> AwsCredentials.standard(System.getProperties(), System.getenv()),
+    URI url = context.registryUrls().get(0);
+    Bucket bucket = new Bucket(S3Location.parse(url, System.getenv()), credentials(url),
         context::transport, context.clock());
     return new S3RegistryBackend(bucket, context.leaseTtl(), context.clock());
   }
