@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +111,8 @@ final class S3RegistryBackend implements RegistryBackend {
     List<Listing.S3Object> objects = bucket.list(keyPrefix, timeout);
     Instant now = clock.instant();
     String stagePrefix = InstanceKey.stagePrefix(prefix(), stage);
+    // Services by name, and in each the live key of every id, sorted by id: an unchanged
+    // registry reads as an equal view. Loops, not lambdas: this is a Lambda cold start's path.
     Map<String, Map<String, Current>> services = new TreeMap<>();
     List<String> expired = new ArrayList<>();
     for (Listing.S3Object object : objects) {
@@ -128,9 +129,14 @@ final class S3RegistryBackend implements RegistryBackend {
         }
         continue;
       }
+      Map<String, Current> ids = services.get(key.service());
+      if (ids == null) {
+        ids = new TreeMap<>();
+        services.put(key.service(), ids);
+      }
       Current candidate = new Current(key, object);
-      services.computeIfAbsent(key.service(), s -> new HashMap<>())
-          .merge(key.id(), candidate, Current::newer);
+      Current known = ids.get(key.id());
+      ids.put(key.id(), known == null ? candidate : Current.newer(known, candidate));
     }
     Map<String, ServiceView> views = new HashMap<>();
     for (Map.Entry<String, Map<String, Current>> service : services.entrySet()) {
@@ -138,7 +144,6 @@ final class S3RegistryBackend implements RegistryBackend {
       for (Current current : service.getValue().values()) {
         instances.add(instance(current, stage, deadline, timeout));
       }
-      instances.sort(Comparator.comparing(ServiceInstance::id));
       views.put(service.getKey(), new ServiceView(service.getKey(), stage, 0, instances, false));
     }
     removeExpired(expired, deadline, timeout);
