@@ -1,9 +1,11 @@
 package dev.registry.client.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -84,8 +86,7 @@ record S3Location(String bucket, String prefix, String region, URI base) {
       for (String pair : query.split("&")) {
         int eq = pair.indexOf('=');
         String name = eq < 0 ? pair : pair.substring(0, eq);
-        String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1),
-            java.nio.charset.StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), UTF_8);
         switch (name) {
           case "region" -> region = value;
           case "endpoint" -> endpoint = value;

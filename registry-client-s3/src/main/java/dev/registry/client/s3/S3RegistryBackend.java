@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry in an S3 bucket (docs/s3.md): one object per registration, whose key carries the
@@ -51,8 +52,7 @@ final class S3RegistryBackend implements RegistryBackend {
   }
 
   @Override
-  public Registered register(ServiceInstance instance, @org.jspecify.annotations.Nullable String handle,
-      Duration timeout) {
+  public Registered register(ServiceInstance instance, @Nullable String handle, Duration timeout) {
     write(instance, timeout);
     return new Registered(instance, null);
   }

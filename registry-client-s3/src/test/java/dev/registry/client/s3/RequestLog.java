@@ -81,36 +81,43 @@ public final class RequestLog implements AutoCloseable {
   /** Client to server: request by request, recording each head. */
   private void relayRequests(Socket client, Socket upstream) {
     try (client; upstream) {
-      InputStream in = new BufferedInputStream(client.getInputStream());
-      OutputStream out = upstream.getOutputStream();
-      while (true) {
-        List<String> head = readHead(in);
-        if (head.isEmpty()) {
-          return;
-        }
-        requests.add(head.get(0));
-        StringBuilder raw = new StringBuilder();
-        long length = 0;
-        boolean chunked = false;
-        for (String line : head) {
-          raw.append(line).append("\r\n");
-          String lower = line.toLowerCase(Locale.ROOT);
-          if (lower.startsWith("content-length:")) {
-            length = Long.parseLong(line.substring(15).strip());
-          } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-            chunked = true;
-          }
-        }
-        out.write(raw.append("\r\n").toString().getBytes(ISO_8859_1));
-        if (chunked) {
-          copyChunked(in, out);
-        } else {
-          copyExactly(in, out, length);
-        }
-        out.flush();
-      }
+      relay(client, upstream);
     } catch (IOException e) {
       // a side closed: both are closed by the try
+    } finally {
+      sockets.remove(client);
+      sockets.remove(upstream);
+    }
+  }
+
+  private void relay(Socket client, Socket upstream) throws IOException {
+    InputStream in = new BufferedInputStream(client.getInputStream());
+    OutputStream out = upstream.getOutputStream();
+    while (true) {
+      List<String> head = readHead(in);
+      if (head.isEmpty()) {
+        return;
+      }
+      requests.add(head.get(0));
+      StringBuilder raw = new StringBuilder();
+      long length = 0;
+      boolean chunked = false;
+      for (String line : head) {
+        raw.append(line).append("\r\n");
+        String lower = line.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Long.parseLong(line.substring(15).strip());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        }
+      }
+      out.write(raw.append("\r\n").toString().getBytes(ISO_8859_1));
+      if (chunked) {
+        copyChunked(in, out);
+      } else {
+        copyExactly(in, out, length);
+      }
+      out.flush();
     }
   }
 

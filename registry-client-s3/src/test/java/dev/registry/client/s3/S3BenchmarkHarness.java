@@ -8,6 +8,7 @@ import dev.registry.client.lambda.Discovery;
 import dev.registry.client.lambda.DiscoveryRequestHandler;
 import dev.registry.client.lambda.LambdaRegistry;
 import dev.registry.client.lambda.LambdaSettings;
+import dev.registry.client.lambda.TestContext;
 import dev.registry.client.lambda.coldstart.ColdStart;
 import dev.registry.client.lambda.coldstart.HelloHandler;
 import dev.registry.client.lambda.coldstart.OursHandler;
@@ -141,11 +142,11 @@ public final class S3BenchmarkHarness {
       try (LambdaRegistry lambda = LambdaRegistry.create(LambdaSettings.of(e.getValue()))) {
         Lookup function = new Lookup(lambda);
         relay.clear();
-        function.handleRequest("{}", new S3LambdaTest.Invocation("prod"));
+        function.handleRequest("{}", TestContext.alias("prod"));
         List<String> cold = relay.requests();
         relay.clear();
         for (int i = 0; i < 50; i++) {
-          function.handleRequest("{}", new S3LambdaTest.Invocation("prod"));
+          function.handleRequest("{}", TestContext.alias("prod"));
         }
         System.out.printf(Locale.ROOT, "%-10s cold: %d (%s); warm: %.2f per invocation%n", e.getKey(),
             cold.size(), String.join(", ", cold), relay.requests().size() / 50.0);

@@ -2,10 +2,7 @@ package dev.registry.client.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import dev.registry.client.InlineRegistryClient;
 import dev.registry.client.RegistryClient;
@@ -15,6 +12,7 @@ import dev.registry.client.lambda.DiscoveryRequestHandler;
 import dev.registry.client.lambda.LambdaRegistry;
 import dev.registry.client.lambda.LambdaSettings;
 import dev.registry.client.lambda.RegistrationResource;
+import dev.registry.client.lambda.TestContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -97,14 +95,14 @@ class S3LambdaTest {
     Orders function = new Orders(lambda);
     relay.clear();
 
-    assertThat(function.handleRequest("{}", new Invocation("prod")))
+    assertThat(function.handleRequest("{}", TestContext.alias("prod")))
         .isEqualTo("http://10.0.0.1:8080 http://10.0.0.2:8080");
     assertThat(relay.requests()).containsExactly(
         "GET /" + bucket + "?list-type=2&prefix=registry%2Fprod%2F HTTP/1.1");
 
     relay.clear();
     for (int i = 0; i < 5; i++) {
-      function.handleRequest("{}", new Invocation("prod"));
+      function.handleRequest("{}", TestContext.alias("prod"));
     }
     assertThat(relay.requests()).isEmpty();
   }
@@ -115,8 +113,8 @@ class S3LambdaTest {
     Orders function = new Orders(lambda);
     relay.clear();
 
-    function.handleRequest("{}", new Invocation("prod"));
-    function.handleRequest("{}", new Invocation("prod"));
+    function.handleRequest("{}", TestContext.alias("prod"));
+    function.handleRequest("{}", TestContext.alias("prod"));
 
     assertThat(relay.requests()).hasSize(2)
         .anySatisfy(r -> assertThat(r).startsWith("GET /" + bucket + "?list-type=2"))
@@ -177,73 +175,9 @@ class S3LambdaTest {
   private static String answer(RegistrationResource resource, MockWebServer cloudFormation,
       CloudFormationCustomResourceEvent event) throws InterruptedException {
     cloudFormation.enqueue(new MockResponse.Builder().code(200).build());
-    resource.handleRequest(event, new Invocation("prod"));
+    resource.handleRequest(event, TestContext.alias("prod"));
     RecordedRequest put = cloudFormation.takeRequest(5, TimeUnit.SECONDS);
     assertThat(put).as("CloudFormation was answered").isNotNull();
     return put.getBody().string(StandardCharsets.UTF_8);
-  }
-
-  /** A Lambda context of an invocation of the alias {@code alias}, with 30 s left. */
-  record Invocation(String alias) implements Context {
-    @Override
-    public String getAwsRequestId() {
-      return "req-1";
-    }
-
-    @Override
-    public String getLogGroupName() {
-      return "/aws/lambda/orders";
-    }
-
-    @Override
-    public String getLogStreamName() {
-      return "test";
-    }
-
-    @Override
-    public String getFunctionName() {
-      return "orders";
-    }
-
-    @Override
-    public String getFunctionVersion() {
-      return "1";
-    }
-
-    @Override
-    public String getInvokedFunctionArn() {
-      return "arn:aws:lambda:eu-west-1:123456789012:function:orders:" + alias;
-    }
-
-    @Override
-    public CognitoIdentity getIdentity() {
-      return null;
-    }
-
-    @Override
-    public ClientContext getClientContext() {
-      return null;
-    }
-
-    @Override
-    public int getRemainingTimeInMillis() {
-      return 30_000;
-    }
-
-    @Override
-    public int getMemoryLimitInMB() {
-      return 512;
-    }
-
-    @Override
-    public LambdaLogger getLogger() {
-      return new LambdaLogger() {
-        @Override
-        public void log(String message) {}
-
-        @Override
-        public void log(byte[] message) {}
-      };
-    }
   }
 }
