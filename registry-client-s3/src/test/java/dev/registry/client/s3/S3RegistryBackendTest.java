@@ -83,6 +83,27 @@ class S3RegistryBackendTest {
   }
 
   @Test
+  void aStageOfMoreThanAThousandInstancesIsReadOnePageOfAThousandPerRequest(TestInfo test) throws Exception {
+    try (RequestLog relay = new RequestLog(S3.endpoint())) {
+      URI url = URI.create("s3://" + bucket + "/" + test.getTestMethod().orElseThrow().getName()
+          + "?endpoint=" + relay.endpoint());
+      Bucket b = new Bucket(S3Location.parse(url, Map.of()), CREDENTIALS, JdkTransport::new, Clock.systemUTC());
+      S3RegistryBackend backend = backend(b, Clock.systemUTC());
+      java.util.stream.IntStream.range(0, 1005).parallel().forEach(i -> backend.register(
+          new ServiceInstance("service-" + (i % 7), "i-" + i, URI.create("http://10.0.0.1:" + (1000 + i)),
+              "prod", Status.UP, Map.of()), null, TIMEOUT));
+      relay.clear();
+
+      StageViews stage = backend.catalog("prod", TIMEOUT).orElseThrow();
+
+      assertThat(stage.views()).hasSize(7);
+      assertThat(stage.views().values().stream().mapToInt(v -> v.instances().size()).sum()).isEqualTo(1005);
+      assertThat(relay.requests()).hasSize(2)
+          .last().asString().contains("continuation-token=");
+    }
+  }
+
+  @Test
   void aReaderDeletesAFewKeysWhoseLeaseEndedMoreThanAnHourAgo(TestInfo test) {
     Bucket b = bucket(test);
     for (int i = 0; i < 7; i++) {
