@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or as one catalog object (the alternative), and what a conditional GET of an unchanged
  * catalog costs; then what happens to a catalog that 20 writers heartbeat into by
  * read-modify-write when conditional writes are not honoured (s3proxy 2.6.0). Not a test: run
- * with {@code benchmarks/run s3-layout} or by hand with the module's test class path and
+ * it by hand, as docs/s3.md shows, with the module's test class path and
  * {@code -Ds3proxy.jar=registry-client-s3/target/s3proxy/s3proxy.jar}.
  */
 public final class LayoutHarness {
