@@ -11,6 +11,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The configuration routes under {@code /config/{service}} (docs/api.md, "Configuration"): a
@@ -20,6 +22,7 @@ import org.eclipse.jetty.util.Fields;
  */
 final class ConfigRoutes {
   static final String PREFIX = "/config/";
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigRoutes.class);
 
   /** Parks a long-poll (the handler's): false when the answer is due at once. */
   interface Parking {
@@ -79,6 +82,14 @@ final class ConfigRoutes {
     String service = target.service();
     ConfigWrite write = ConfigRequest.write(body, limits);
     Configurations.Written written = config.write(service, write, caller);
+    if (!written.changed().isEmpty()) {
+      // The keys, never the values: a value may be a secret.
+      LOG.atInfo().addKeyValue("event", "config_changed").addKeyValue("service", service)
+          .addKeyValue("scope", write.scope().toString()).addKeyValue("index", written.index())
+          .addKeyValue("keys", String.join(",", written.changed())).addKeyValue("by", caller.label)
+          .log("Configuration of {} changed at {} (index {}) by {}: {}", service, write.scope(), written.index(),
+              caller.label, written.changed());
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("service", service);
     m.put("scope", write.scope().json());

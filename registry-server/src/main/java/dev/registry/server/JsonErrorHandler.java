@@ -11,7 +11,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Answers the errors Jetty raises before our handler runs (an unparseable request line, a URI or
- * headers too long, a request refused while stopping) as the contract's JSON errors.
+ * headers too long, a request refused while stopping) as the contract's JSON errors, with a
+ * request ID like every answer.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -25,6 +26,8 @@ final class JsonErrorHandler extends ErrorHandler {
       status = 500;
     }
     String message = request.getAttribute(ERROR_MESSAGE) instanceof String m ? m : HttpStatus.getMessage(status);
+    String id = ObservedRequest.idOf(request);
+    response.getHeaders().put(RequestId.HEADER, id != null ? id : RequestId.accept(request.getHeaders().get(RequestId.HEADER)));
     if (request.getAttribute(ERROR_STATUS) != null) {
       // An error Jetty raised itself (an ambiguous or illegal path such as %00, a failure):
       // it closes the connection after this answer, so say so. Without the header a client
@@ -38,6 +41,8 @@ final class JsonErrorHandler extends ErrorHandler {
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+    // A request that could not be parsed has no ID to echo (its headers may be what failed).
+    fields.put(RequestId.HEADER, RequestId.generate());
     String message = reason != null ? reason : HttpStatus.getMessage(status);
     return ByteBuffer.wrap(Json.write(Json.error(code(status), message)));
   }

@@ -56,6 +56,12 @@ public final class Main {
       "                              its password: REGISTRY_TLS_PASSWORD (or --tls-password PASSWORD)",
       "  --allow-link-local          accept link-local and cloud metadata addresses (169.254.0.0/16,",
       "                              fe80::/10, fd00:ec2::254, metadata.google.internal); refused by default",
+      "",
+      "Observability:",
+      "  --log-format text|json      one log line per event as text (default) or as JSON",
+      "  --slow-request DUR          log answers slower than this, long-polls excepted (default 1s)",
+      "  --no-metrics                keep no metrics and answer no GET /metrics",
+      "",
       "  -h, --help                  print this help and exit",
       "",
       "DUR is a duration like 30s, 500ms, 2m or a plain number of seconds.");
@@ -68,10 +74,10 @@ public final class Main {
    * @param args the command line; see the class documentation
    */
   public static void main(String[] args) {
-    configureLogging();
     RegistryServer.Builder builder;
     try {
       builder = parse(args);
+      ServerLogging.configure(logFormat(args));
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println();
@@ -157,12 +163,14 @@ public final class Main {
         case "-h", "--help" -> {
           return null;
         }
-        case "--insecure", "--allow-link-local", "--health-checks" -> {
+        case "--insecure", "--allow-link-local", "--no-metrics", "--health-checks" -> {
           if (value != null) {
             throw new IllegalArgumentException(arg + " takes no value: '" + value + "'");
           }
           if (arg.equals("--insecure")) {
             builder.insecure(true);
+          } else if (arg.equals("--no-metrics")) {
+            builder.metrics(false);
           } else if (arg.equals("--health-checks")) {
             builder.healthChecks(true);
           } else {
@@ -172,7 +180,7 @@ public final class Main {
         case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval", "--max-body-bytes",
             "--max-metadata-entries", "--max-metadata-key-length", "--max-metadata-value-length",
             "--max-instances-per-service", "--max-services", "--token", "--tls-keystore", "--tls-password",
-            "--data-dir", "--max-config-entries", "--max-config-value-length" -> {
+            "--log-format", "--slow-request", "--data-dir", "--max-config-entries", "--max-config-value-length" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
@@ -223,6 +231,8 @@ public final class Main {
       case "--heartbeat-timeout" -> builder.heartbeatTimeout(duration(option, value));
       case "--data-dir" -> builder.dataDirectory(path(option, value));
       case "--cleanup-interval" -> builder.cleanupInterval(duration(option, value));
+      case "--slow-request" -> builder.slowRequestThreshold(duration(option, value));
+      case "--log-format" -> ServerLogging.Format.parse(value);  // checked here, applied by main
       default -> throw new IllegalArgumentException("unknown argument: '" + option + "'");
     }
   }
@@ -251,18 +261,19 @@ public final class Main {
     }
   }
 
-  /** slf4j-simple (bundled in the runnable jar) to stdout, with Jetty's start-up chatter quiet. */
-  private static void configureLogging() {
-    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.out");
-    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-    setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
+  /**
+   * The log format the arguments ask for (the last {@code --log-format}), text by default. The
+   * arguments are checked by {@link #parse(String[])} first.
+   */
+  static ServerLogging.Format logFormat(String[] args) {
+    ServerLogging.Format format = ServerLogging.Format.TEXT;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith("--log-format=")) {
+        format = ServerLogging.Format.parse(args[i].substring("--log-format=".length()));
+      } else if (args[i].equals("--log-format") && i + 1 < args.length) {
+        format = ServerLogging.Format.parse(args[++i]);
+      }
     }
+    return format;
   }
 }

@@ -249,6 +249,7 @@ final class Registry {
         publish(stage, service, instances, wake);
       }
       lowerNextExpiry(Lease.end(now, r.ttlMillis()));
+      listener.registered(instance, existing == null);
       return new Registered(existing == null, instance, service.view.index());
     } finally {
       lock.unlock();
@@ -335,6 +336,7 @@ final class Registry {
       expireIfDue();
       throw notRegistered(serviceName, stageName, ref);
     }
+    listener.renewed(instance);
     return instance;
   }
 
@@ -355,6 +357,7 @@ final class Registry {
       List<Instance> instances = new ArrayList<>(service.view.instances());
       instances.remove(instance);
       publish(stage, service, instances, wake);
+      listener.deregistered(instance);
       return new Changed(instance, service.view.index());
     } finally {
       lock.unlock();
@@ -539,7 +542,7 @@ final class Registry {
     return views;
   }
 
-  /** Every view held, empty ones included, in no order; for invariant checks in tests. */
+  /** Every view held, empty ones included, in no order: for the metrics' gauges and tests' invariant checks. */
   List<ServiceView> allViews() {
     List<ServiceView> views = new ArrayList<>();
     for (Stage stage : stages.values()) {
@@ -777,6 +780,7 @@ final class Registry {
             service.byId.remove(instance.id, instance);
             service.byAddress.remove(instance.address, instance);
             journal.removed(instance);
+            listener.expired(instance);
           } else {
             earliest = Math.min(earliest, instance.lease.end());
             if (kept != null) {
@@ -834,6 +838,13 @@ final class Registry {
   }
 
   private volatile Journal journal = Journal.NONE;
+
+  /** Sets who is told of registrations, renewals, deregistrations and expiries. Set before use. */
+  void listener(RegistryListener listener) {
+    this.listener = listener;
+  }
+
+  private volatile RegistryListener listener = RegistryListener.NONE;
 
   private static void tellEach(List<Watch> watches) {
     for (Watch watch : watches) {

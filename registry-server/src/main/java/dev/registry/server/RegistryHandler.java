@@ -409,7 +409,9 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     if (endPoint.getIdleTimeout() > 0 && endPoint.getIdleTimeout() < idle) {
       endPoint.setIdleTimeout(idle);
     }
+    ObservedRequest.parked(request, true);
     if (!watch.test(poll)) {
+      ObservedRequest.parked(request, false);
       poll.done.set(true);
       return false;
     }
@@ -712,24 +714,31 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
   }
 
+  /** Runs {@code action} with the request's ID in the log context, answering what it throws. */
   private void guard(Request request, Response response, Callback callback, Runnable action) {
+    try (RequestId.Scope logged = RequestId.inLog(ObservedRequest.idOf(request))) {
+      answerFailures(request, response, callback, action);
+    }
+  }
+
+  private void answerFailures(Request request, Response response, Callback callback, Runnable action) {
     try {
       action.run();
     } catch (ApiException e) {
-      sendError(response, callback, e);
+      sendError(request, response, callback, e);
     } catch (NotRegisteredException e) {
-      sendError(response, callback,
+      sendError(request, response, callback,
           new ApiException(404, e.serviceKnown ? "unknown_instance" : "unknown_service", e.getMessage()));
     } catch (LimitExceededException e) {
-      sendError(response, callback, new ApiException(409, e.code, e.getMessage()));
+      sendError(request, response, callback, new ApiException(409, e.code, e.getMessage()));
     } catch (ForbiddenException e) {
-      sendError(response, callback, new ApiException(403, "forbidden", e.getMessage()));
+      sendError(request, response, callback, new ApiException(403, "forbidden", e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("Unexpected failure answering {} {}", request.getMethod(), request.getHttpURI(), e);
       if (response.isCommitted()) {
         callback.failed(e);
       } else {
-        sendError(response, callback, new ApiException(500, "internal_error",
+        sendError(request, response, callback, new ApiException(500, "internal_error",
             "the server failed to answer this request; see its log"));
       }
     }
@@ -745,6 +754,12 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         failure -> sendError(response, callback, new ApiException(503, "not_saved",
             "the change was made but could not be saved to the data directory (" + failure.getMessage()
                 + "); send it again")));
+  }
+
+  /** Answers a refusal, and tells the observer its error code (for the log). */
+  private static void sendError(Request request, Response response, Callback callback, ApiException e) {
+    ObservedRequest.refused(request, e.code);
+    sendError(response, callback, e);
   }
 
   private static void sendError(Response response, Callback callback, ApiException e) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -62,6 +63,7 @@ public final class RegistryServer implements AutoCloseable {
   private final @Nullable String keyStorePassword;
   private final Registry registry;
   private final Configurations configurations;
+  private final @Nullable ServerMetrics metrics;
   private final java.nio.file.@Nullable Path dataDirectory;
   /** The open data directory, from {@link #start()} to {@link #close()}; null without one. */
   private volatile @Nullable DataDirectory data;
@@ -98,6 +100,9 @@ public final class RegistryServer implements AutoCloseable {
     this.insecure = b.insecure;
     this.registry = new Registry(clock, this::scheduleExpiry, limits, access.secured());
     this.configurations = new Configurations(clock, limits, registry.epoch);
+    this.metrics = b.metrics ? new ServerMetrics(registry) : null;
+    RegistryListener log = new RegistryLog();
+    registry.listener(metrics == null ? log : log.andThen(metrics));
     this.dataDirectory = b.dataDirectory;
     this.healthChecks = b.healthChecks;
     this.denyLinkLocal = b.denyLinkLocal;
@@ -151,7 +156,8 @@ public final class RegistryServer implements AutoCloseable {
             b.denyLinkLocal, (onSaved, onFailed) -> saved.afterSaved(onSaved, onFailed));
     registry.waker(handler::wake);
     configurations.waker(handler::wake);
-    server.setHandler(new GracefulHandler(new Dashboard(handler)));
+    Handler routes = metrics == null ? handler : new Handler.Sequence(new MetricsRoute(metrics), handler);
+    server.setHandler(new RequestObserver(new GracefulHandler(new Dashboard(routes)), metrics, b.slowRequestThreshold));
   }
 
   /**
@@ -212,7 +218,11 @@ public final class RegistryServer implements AutoCloseable {
       throw new IllegalStateException("cannot start the registry server: " + e, e);
     }
     scheduleCleanup();
-    LOG.info("Registry server listening on {} (heartbeat timeout {}, cleanup interval {}{}{})",
+    if (metrics != null) {
+      metrics.bindJvm();
+    }
+    LOG.atInfo().addKeyValue("event", "server_started").addKeyValue("uri", uri())
+        .log("Registry server listening on {} (heartbeat timeout {}, cleanup interval {}{}{})",
         uri(), DurationText.format(heartbeatTimeout), DurationText.format(cleanupInterval),
         access.secured() ? ", writes need the token" : "",
         dataDirectory != null ? ", data in " + dataDirectory.toAbsolutePath() : ", data in memory only");
@@ -281,7 +291,10 @@ public final class RegistryServer implements AutoCloseable {
       if (opened != null) {
         opened.close();
       }
-      LOG.info("Registry server stopped");
+      LOG.atInfo().addKeyValue("event", "server_stopped").log("Registry server stopped");
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 
@@ -448,8 +461,40 @@ public final class RegistryServer implements AutoCloseable {
     private boolean healthChecks;
     private java.nio.file.@Nullable Path keyStore;
     private @Nullable String keyStorePassword;
+    private boolean metrics = true;
+    private Duration slowRequestThreshold = Duration.ofSeconds(1);
 
     private Builder() {}
+
+    /**
+     * Whether the server keeps metrics and answers {@code GET /metrics} (docs/api.md,
+     * "Metrics"); default true. Without, {@code /metrics} is 404 {@code not_found}; request IDs
+     * and the log are the same either way.
+     *
+     * @param metrics false to keep no metrics
+     * @return this builder
+     */
+    public Builder metrics(boolean metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /**
+     * An answer that takes longer than this is logged ({@code request_slow}); default 1 s.
+     * Long-polls, which wait by design, never are.
+     *
+     * @param slowRequestThreshold more than zero
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder slowRequestThreshold(Duration slowRequestThreshold) {
+      requireNonNull(slowRequestThreshold, "slowRequestThreshold");
+      if (slowRequestThreshold.isNegative() || slowRequestThreshold.isZero()) {
+        throw new IllegalArgumentException("slowRequestThreshold must be > 0: " + slowRequestThreshold);
+      }
+      this.slowRequestThreshold = slowRequestThreshold;
+      return this;
+    }
 
     /**
      * Serves HTTPS only, with the key and certificate chain of a PKCS#12 key store. Default:

@@ -133,6 +133,18 @@ class KillRestartTest {
     for (String line = out.readLine(); line != null; line = out.readLine()) {
       Matcher m = listening.matcher(line);
       if (m.find()) {
+        // The child logs a line per registration: read on, or its output pipe fills and it blocks.
+        Thread drain = new Thread(() -> {
+          try {
+            while (out.readLine() != null) {
+              // discarded
+            }
+          } catch (java.io.IOException e) {
+            // the child is gone
+          }
+        }, "child-output");
+        drain.setDaemon(true);
+        drain.start();
         return URI.create(m.group(1));
       }
     }

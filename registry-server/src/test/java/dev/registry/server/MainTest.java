@@ -69,6 +69,37 @@ class MainTest {
     }
   }
 
+  @Test
+  void withLogFormatJsonEveryLineIsAJsonObjectStartingWithTheStart() throws Exception {
+    Process process = java("--port", "0", "--log-format", "json");
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      com.fasterxml.jackson.databind.JsonNode line = TestHttp.JSON.readTree(out.readLine());
+      assertThat(line.get("level").asText()).isEqualTo("INFO");
+      assertThat(line.get("formattedMessage").asText()).startsWith("Registry server listening on http://127.0.0.1:");
+      assertThat(line.get("kvpList").get(0).get("event").asText()).isEqualTo("server_started");
+      String uri = line.get("kvpList").get(1).get("uri").asText();
+      TestHttp http = new TestHttp(java.net.URI.create(uri));
+      http.postWith("/register", "{\"service\": \"s\", \"address\": \"http://h:1\"}", RequestId.HEADER, "main-1");
+
+      line = TestHttp.JSON.readTree(out.readLine());
+      assertThat(line.get("mdc").get(RequestId.LOG_KEY).asText()).isEqualTo("main-1");
+      assertThat(line.get("kvpList").get(0).get("event").asText()).isEqualTo("instance_registered");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void anUnknownLogFormatIsRefusedNamingIt() {
+    assertThatThrownBy(() -> Main.parse(new String[] {"--log-format", "xml"}))
+        .hasMessage("--log-format must be text or json: 'xml'");
+    assertThat(Main.logFormat(new String[] {"--port", "0"})).isEqualTo(ServerLogging.Format.TEXT);
+    assertThat(Main.logFormat(new String[] {"--log-format=JSON"})).isEqualTo(ServerLogging.Format.JSON);
+    assertThat(Main.parse(new String[] {"--log-format", "json", "--slow-request", "250ms", "--no-metrics"})).isNotNull();
+    assertThatThrownBy(() -> Main.parse(new String[] {"--slow-request", "0"})).hasMessageContaining("PT0S");
+  }
+
   private static Process java(String... args) throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new java.util.ArrayList<>(List.of(

@@ -36,6 +36,19 @@ final class TestHttp {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
+  /** A GET whose answer is not JSON (the metrics' text). */
+  HttpResponse<String> getText(String path) {
+    try {
+      return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   Reply post(String path, String body) {
     return post(path, body, "application/json");
   }
