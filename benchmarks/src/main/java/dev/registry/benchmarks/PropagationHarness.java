@@ -1,12 +1,15 @@
 package dev.registry.benchmarks;
 
 import dev.registry.client.Registration;
+import dev.registry.client.InlineRegistryClient;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.server.RegistryServer;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,9 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the service. "Shows it" is measured two ways: by the watch listener (the time the listener is
  * told a view that shows it) and by a thread spinning over every watcher's {@code instances()}.
  *
+ * <p>With {@code --urls}, the registry is the one at those URLs instead (an etcd cluster's
+ * {@code etcd://} members, with registry-client-etcd on the class path), and {@code --tag}
+ * names it in the output.
+ *
  * <pre>
  * java -cp ... dev.registry.benchmarks.PropagationHarness [--watchers 1,100] [--events 200]
- *     [--ttl 2s] [--modes listener,spin]
+ *     [--ttl 2s] [--modes listener,spin] [--urls etcd://127.0.0.1:2379,...] [--tag etcd-3]
  * </pre>
  */
 public final class PropagationHarness {
@@ -50,21 +57,31 @@ public final class PropagationHarness {
     Duration ttl = Duration.ofMillis(a.millis("--ttl", "2s"));
     List<String> modes = List.of(a.string("--modes", "listener,spin").split(","));
 
-    try (RegistryServer server = RegistryServer.builder().host("127.0.0.1").port(0)
-        .heartbeatTimeout(ttl).cleanupInterval(Duration.ofMillis(500)).build().start()) {
-      System.out.println("# propagation: server " + server.uri() + ", lease TTL " + ttl.toMillis()
+    String given = a.string("--urls", "");
+    String tag = a.string("--tag", given.isEmpty() ? "reference" : "external");
+    RegistryServer server = given.isEmpty() ? RegistryServer.builder().host("127.0.0.1").port(0)
+        .heartbeatTimeout(ttl).cleanupInterval(Duration.ofMillis(500)).build().start() : null;
+    try {
+      List<URI> urls = server != null ? List.of(server.uri())
+          : Arrays.stream(given.split(",")).map(URI::create).toList();
+      System.out.println("# propagation " + tag + ": registry " + urls + ", lease TTL " + ttl.toMillis()
           + " ms, events per kind " + events);
       for (int n : watcherCounts) {
         for (String mode : modes) {
-          new PropagationHarness.Run(server, n, mode.trim(), events, ttl).run();
+          new PropagationHarness.Run(urls, tag, n, mode.trim(), events, ttl).run();
         }
+      }
+    } finally {
+      if (server != null) {
+        server.close();
       }
     }
   }
 
   /** One watcher count, one way of observing. */
   private static final class Run {
-    final RegistryServer server;
+    final List<URI> urls;
+    final String tag;
     final int watchers;
     final boolean spin;
     final int events;
@@ -72,8 +89,9 @@ public final class PropagationHarness {
     final List<RegistryClient> clients = new ArrayList<>();
     final Map<String, Event> active = new ConcurrentHashMap<>();
 
-    Run(RegistryServer server, int watchers, String mode, int events, Duration ttl) {
-      this.server = server;
+    Run(List<URI> urls, String tag, int watchers, String mode, int events, Duration ttl) {
+      this.urls = urls;
+      this.tag = tag;
       this.watchers = watchers;
       this.spin = switch (mode) {
         case "listener" -> false;
@@ -127,10 +145,10 @@ public final class PropagationHarness {
 
     /** Instances registered by a client that never renews: each lease ends TTL after its registration. */
     void crashes() throws InterruptedException {
-      RegistryClient crashing = RegistryClient.builder()
-          .registryUris(List.of(server.uri())).shutdownHook(false)
-          .backgroundRefresh(false).leaseTtl(ttl).deregisterTimeout(Duration.ofSeconds(10))
-          .build();
+      InlineRegistryClient crashing = RegistryClient.builder()
+          .registryUris(urls)
+          .leaseTtl(ttl).deregisterTimeout(Duration.ofSeconds(10))
+          .buildInline();
       // Spread the registrations so that about 25 leases are running out at any time.
       long spacingNanos = Math.max(1, ttl.toNanos() / 25);
       List<Event> pending = new ArrayList<>();
@@ -160,7 +178,7 @@ public final class PropagationHarness {
 
     RegistryClient client(Duration leaseTtl) {
       RegistryClient c = RegistryClient.builder()
-          .registryUris(List.of(server.uri())).shutdownHook(false).leaseTtl(leaseTtl).build();
+          .registryUris(urls).shutdownHook(false).leaseTtl(leaseTtl).build();
       return c;
     }
 
@@ -207,8 +225,8 @@ public final class PropagationHarness {
 
     void report(String kind, long[] nanos, int count) {
       Stats s = new Stats(nanos, count);
-      System.out.printf(Locale.ROOT, "propagation watchers=%d observe=%s %-17s %s%n",
-          watchers, spin ? "spin" : "listener", kind, s.summaryMillis());
+      System.out.printf(Locale.ROOT, "propagation %s watchers=%d observe=%s %-17s %s%n",
+          tag, watchers, spin ? "spin" : "listener", kind, s.summaryMillis());
     }
 
     /** One expected change of one instance, seen by every watcher once. */

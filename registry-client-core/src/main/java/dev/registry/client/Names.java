@@ -1,11 +1,25 @@
 package dev.registry.client;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Argument checks shared by the builders and records of this package; the rules of docs/api.md. */
+/**
+ * The client's argument checks, each rule written once: names, ids, addresses and metadata as
+ * docs/api.md has them (the server keeps its own copy), and durations. Used by the builders,
+ * the records, and the first lookup of a service (never by a cached lookup).
+ */
 final class Names {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -50,17 +64,19 @@ final class Names {
   }
 
   static URI parseHttpUri(String what, String value) {
+    return checkHttpUri(what, parseUri(what, value, "an absolute http(s) URI with a host"));
+  }
+
+  /** Parses {@code value}; a malformed one is an IllegalArgumentException saying what it must be. */
+  static URI parseUri(String what, String value, String mustBe) {
     if (value == null) {
       throw new NullPointerException(what);
     }
-    URI uri;
     try {
-      uri = new URI(value);
+      return new URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException(
-          what + " must be an absolute http(s) URI with a host: '" + value + "'", e);
+      throw new IllegalArgumentException(what + " must be " + mustBe + ": '" + value + "'", e);
     }
-    return checkHttpUri(what, uri);
   }
 
   static void checkMetadataEntry(String key, String value) {
@@ -95,6 +111,43 @@ final class Names {
       throw new IllegalArgumentException(what + " must be > 0: " + value);
     }
     return value;
+  }
+
+  /** The registry's shared token: 1 to 4096 printable ASCII characters without spaces. */
+  static String checkToken(String token) {
+    if (token == null) {
+      throw new NullPointerException("token");
+    }
+    if (token.isEmpty() || token.length() > 4096) {
+      throw new IllegalArgumentException("token must be 1 to 4096 characters: " + token.length());
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c <= ' ' || c >= 0x7f) {
+        throw new IllegalArgumentException(
+            "token must be printable ASCII without spaces: character " + i + " is " + (int) c);
+      }
+    }
+    return token;
+  }
+
+  /** The X.509 certificates of a PEM file, one or more. */
+  static List<X509Certificate> readCertificates(Path pemFile) {
+    if (pemFile == null) {
+      throw new NullPointerException("pemFile");
+    }
+    List<X509Certificate> certificates = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(pemFile)) {
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certificates.add((X509Certificate) c);
+      }
+    } catch (IOException | CertificateException e) {
+      throw new IllegalArgumentException("cannot read certificates from " + pemFile + ": " + e.getMessage(), e);
+    }
+    if (certificates.isEmpty()) {
+      throw new IllegalArgumentException("no certificate in " + pemFile);
+    }
+    return certificates;
   }
 
   static Duration checkNotNegative(String what, Duration value) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -102,6 +103,30 @@ public record ServiceInstance(
    */
   public Optional<String> metadata(String key) {
     return Optional.ofNullable(metadata.get(key));
+  }
+
+  /**
+   * Whether {@code o} is an instance with the same components.
+   *
+   * @param o the other object
+   * @return whether they are equal
+   */
+  @Override
+  public boolean equals(Object o) {
+    // Written out, as ServiceView's: the generated one costs a fresh JVM a bootstrap.
+    return o instanceof ServiceInstance i && id.equals(i.id) && service.equals(i.service)
+        && address.equals(i.address) && Objects.equals(stage, i.stage) && status == i.status
+        && metadata.equals(i.metadata);
+  }
+
+  /**
+   * A hash of the components.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(service, id, address, stage, status, metadata);
   }
 
   /**

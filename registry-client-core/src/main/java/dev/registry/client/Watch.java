@@ -1,9 +1,14 @@
 package dev.registry.client;
 
-/** A listener's subscription to a service's view, from {@link RegistryClient#watch}. */
+/**
+ * A subscription: a listener's to a service's view ({@link ServiceLookup#watch}), or a client's
+ * to a registry's changes ({@link dev.registry.client.spi.RegistryBackend#watch}). Close it to
+ * stop.
+ */
+@FunctionalInterface
 public interface Watch extends AutoCloseable {
 
-  /** Stops telling the listener about changes. Idempotent. */
+  /** Stops the subscription. Idempotent; never throws. */
   @Override
   void close();
 }

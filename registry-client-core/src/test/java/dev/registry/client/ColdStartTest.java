@@ -2,7 +2,6 @@ package dev.registry.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.registry.client.spi.HttpTransport;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -53,22 +52,19 @@ class ColdStartTest {
   }
 
   /**
-   * The AWS Lambda path: an inline client on the light transport, without retries, warms up,
-   * registers once, looks up, runs its due work and closes, against the registry at the URL.
+   * The AWS Lambda path: an inline client (on its default, light transport), without retries,
+   * warms up, registers, looks up, runs its due work and closes, against the registry at the URL.
    */
   public static final class InlineDriver implements Consumer<String> {
     @Override
     public void accept(String url) {
-      RegistryClient client = RegistryClient.builder()
+      InlineRegistryClient client = RegistryClient.builder()
           .registryUrls(url)
           .stage("production")
-          .transport(HttpTransport.urlConnection())
-          .backgroundRefresh(false)
           .retryPolicy(RetryPolicy.none())
-          .shutdownHook(false)
-          .build();
+          .buildInline();
       client.warmUp("production");
-      client.registerOnce(ServiceInstance.builder("orders").id("orders-fn")
+      client.register(ServiceInstance.builder("orders").id("orders-fn")
           .address(URI.create("http://127.0.0.1:9000")).build());
       client.choose("payment-service");
       client.choose("payment-service");
@@ -100,10 +96,10 @@ class ColdStartTest {
 
       assertThat(registry.requests("/catalog")).hasSize(1);
       assertThat(registry.requests("/discover/payment-service")).isEmpty();
-      assertThat(loader.loaded).contains("dev.registry.client.internal.UrlConnectionTransport");
+      assertThat(loader.loaded).contains("dev.registry.client.UrlConnectionTransport");
       assertThat(loader.loaded).as("no TLS set-up for an http registry without certificates")
           .noneMatch(name -> name.startsWith("javax.net.ssl.") || name.equals("java.security.KeyStore")
-              || name.equals("dev.registry.client.internal.TrustedTls"));
+              || name.equals("dev.registry.client.TrustedTls"));
       assertThat(loader.loaded).noneMatch(name -> name.startsWith("okhttp3.")
           || name.startsWith("okio.") || name.startsWith("kotlin.")
           || name.startsWith("com.github.benmanes.caffeine.")
@@ -120,7 +116,7 @@ class ColdStartTest {
           .getDeclaredConstructor().newInstance();
       driver.run();
 
-      assertThat(loader.loaded).contains("dev.registry.client.internal.RealRegistryClient");
+      assertThat(loader.loaded).contains("dev.registry.client.RegistryClient");
       assertThat(loader.loaded).noneMatch(name -> name.startsWith("okhttp3.")
           || name.startsWith("okio.") || name.startsWith("kotlin.")
           || name.startsWith("com.fasterxml.jackson."));

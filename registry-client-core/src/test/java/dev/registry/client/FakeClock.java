@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that moves only when told to (public for the tests of the internal package). */
+/** A clock that moves only when told to. */
 public final class FakeClock extends Clock {
   private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
 

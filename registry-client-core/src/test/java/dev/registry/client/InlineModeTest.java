@@ -15,14 +15,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code backgroundRefresh(false)}, the mode of the Lambda adapter: no thread, no long-poll;
- * due work runs inline, driven here by a fake clock.
+ * The inline client, the Lambda adapter's: no thread, no long-poll; due work runs on the
+ * caller's thread, driven here by a fake clock.
  */
 class InlineModeTest {
+  /** Time enough for any due work here: the work, not the budget, is under test. */
+  static final Duration BUDGET = Duration.ofSeconds(30);
+
   @StartStop final MockWebServer server = new MockWebServer();
   final FakeRegistry registry = new FakeRegistry();
   final FakeClock clock = new FakeClock();
-  RegistryClient client;
+  InlineRegistryClient client;
 
   final ServiceInstance instance = ServiceInstance.builder("payment-service")
       .id("payment-1").address(URI.create("http://10.0.0.5:8080")).build();
@@ -32,8 +35,6 @@ class InlineModeTest {
     server.setDispatcher(registry);
     client = RegistryClient.builder()
         .registryUrls(server.url("/").toString())
-        .backgroundRefresh(false)
-        .shutdownHook(false)
         .clock(clock)
         .leaseTtl(Duration.ofSeconds(15))
         .heartbeatInterval(Duration.ofSeconds(5))
@@ -41,7 +42,7 @@ class InlineModeTest {
         .requestTimeout(Duration.ofMillis(500))
         .retryPolicy(RetryPolicy.builder().maxAttempts(2)
             .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build())
-        .build();
+        .buildInline();
   }
 
   @AfterEach
@@ -60,7 +61,7 @@ class InlineModeTest {
 
     client.register(instance);
     client.choose("payment-service");
-    client.runDueWork();
+    client.runDueWork(BUDGET);
 
     assertThat(clientThreadsRunning()).isFalse();
     assertThat(registry.requests).noneMatch(r -> r.getUrl().queryParameter("index") != null);
@@ -71,12 +72,12 @@ class InlineModeTest {
     client.register(instance);
 
     clock.advance(Duration.ofSeconds(4));
-    client.runDueWork();
+    client.runDueWork(BUDGET);
     assertThat(registry.requests("/heartbeat")).isEmpty();
 
     clock.advance(Duration.ofSeconds(1));
-    client.runDueWork();
-    client.runDueWork();
+    client.runDueWork(BUDGET);
+    client.runDueWork(BUDGET);
     assertThat(registry.requests("/heartbeat")).hasSize(1);
     assertThat(client.stats().heartbeatsSent()).isEqualTo(1);
   }
@@ -87,7 +88,7 @@ class InlineModeTest {
     client.register(instance);
 
     clock.advance(Duration.ofSeconds(5));
-    client.runDueWork();
+    client.runDueWork(BUDGET);
 
     assertThat(registry.requests("/register")).hasSize(2);
     assertThat(client.stats().reRegistrations()).isEqualTo(1);
@@ -121,7 +122,7 @@ class InlineModeTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThat(chosen.id()).isEqualTo("p1");
-    assertThat(client.view("payment-service", "default").stale()).isTrue();
+    assertThat(client.inStage("default").view("payment-service").stale()).isTrue();
     // The next lookup does not wait again: the refresh is due only after another interval.
     long again = System.nanoTime();
     client.choose("payment-service");
@@ -136,19 +137,19 @@ class InlineModeTest {
     client.instances("payment-service");
 
     clock.advance(Duration.ofSeconds(30));
-    client.runDueWork();
+    client.runDueWork(BUDGET);
 
-    assertThat(client.view("payment-service", "default").index()).isEqualTo(9);
+    assertThat(client.inStage("default").view("payment-service").index()).isEqualTo(9);
   }
 
   @Test
   void aServiceNotLookedUpForTheIdleTimeoutIsFetchedAgain() {
     registry.answer("/discover", view("payment-service", 3, "p1", "http://10.0.0.1:80"));
-    RegistryClient idle = RegistryClient.builder()
+    InlineRegistryClient idle = RegistryClient.builder()
         .registryUrls(server.url("/").toString())
-        .backgroundRefresh(false).shutdownHook(false).clock(clock)
+        .clock(clock)
         .refreshInterval(Duration.ofMinutes(30)).idleTimeout(Duration.ofMinutes(31))
-        .build();
+        .buildInline();
     try (idle) {
       idle.choose("payment-service");
       clock.advance(Duration.ofMinutes(20));
@@ -156,7 +157,7 @@ class InlineModeTest {
       assertThat(registry.requests("/discover/payment-service")).hasSize(1);
 
       clock.advance(Duration.ofMinutes(32));
-      idle.runDueWork();
+      idle.runDueWork(BUDGET);
       idle.choose("payment-service");
       assertThat(registry.requests("/discover/payment-service")).hasSize(2);
     }

@@ -7,7 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.registry.client.spi.HttpTransport;
 import dev.registry.server.RegistryServer;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The light JDK transport ({@link HttpTransport#urlConnection()}, the Lambda path) over HTTPS to
+ * The light JDK transport (an inline client's, the Lambda path) over HTTPS to
  * the reference server, trusting a private CA the test made with {@code keytool}: the registry's
  * certificate is signed by the CA, and the client is given the CA's certificate only.
  */
@@ -70,36 +77,46 @@ class JdkTransportTlsTest {
     return RegistryServer.builder().host("127.0.0.1").port(0).tls(keyStore, PASSWORD).build().start();
   }
 
-  /** A client on the JDK transport, as the Lambda adapter builds it. */
+  /** A client builder for the JDK transport: an inline client's default, as the Lambda adapter's. */
   static RegistryClient.Builder jdkClient(RegistryServer server) {
     return RegistryClient.builder().registryUrls(server.uri().toString()).shutdownHook(false)
-        .transport(HttpTransport.urlConnection())
         .retryPolicy(RetryPolicy.builder().maxAttempts(2)
             .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build());
   }
 
+  /** The JDK transport trusting the certificates of a PEM file, for a background client. */
+  static HttpTransport jdkTransportTrusting(Path pem) throws Exception {
+    List<X509Certificate> certificates = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(pem)) {
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certificates.add((X509Certificate) c);
+      }
+    }
+    return UrlConnectionTransport.trusting(certificates);
+  }
+
   @Test
-  void theJdkTransportTrustingTheCaRegistersLooksUpAndWatchesOverHttps() {
+  void theJdkTransportTrustingTheCaRegistersLooksUpAndWatchesOverHttps() throws Exception {
     try (RegistryServer server = httpsServer(serverStore);
-        RegistryClient inline = jdkClient(server).trustedCertificates(caPem).backgroundRefresh(false).build();
-        RegistryClient watching = jdkClient(server).trustedCertificates(caPem).build()) {
+        InlineRegistryClient inline = jdkClient(server).trustedCertificates(caPem).buildInline();
+        RegistryClient watching = jdkClient(server).transport(jdkTransportTrusting(caPem)).build()) {
       assertThat(server.uri().getScheme()).isEqualTo("https");
-      inline.registerOnce(TlsClientTest.payment(1));
+      inline.register(TlsClientTest.payment(1));
       assertThat(watching.choose("payment-service").id()).isEqualTo("payment-1");
       assertThat(inline.warmUp("default")).isEqualTo(1);
 
-      inline.registerOnce(TlsClientTest.payment(2));  // the long-poll of the watching client (sendAsync) sees it
+      inline.register(TlsClientTest.payment(2));  // the long-poll of the watching client (sendAsync) sees it
       await().atMost(Duration.ofSeconds(10))
           .until(() -> watching.instances("payment-service").size() == 2);
-      assertThat(watching.view("payment-service", "default").stale()).isFalse();
+      assertThat(watching.inStage("default").view("payment-service").stale()).isFalse();
     }
   }
 
   @Test
   void theJdkTransportWithoutTheCaIsRefusedTheHandshake() {
     try (RegistryServer server = httpsServer(serverStore);
-        RegistryClient client = jdkClient(server).build()) {
-      assertThatThrownBy(() -> client.registerOnce(TlsClientTest.payment(1)))
+        InlineRegistryClient client = jdkClient(server).buildInline()) {
+      assertThatThrownBy(() -> client.register(TlsClientTest.payment(1)))
           .isInstanceOf(RegistryUnavailableException.class)
           .hasMessageContaining("PKIX path building failed")
           .satisfies(e -> assertThat(e.getCause()).isInstanceOf(SSLHandshakeException.class));
@@ -112,7 +129,7 @@ class JdkTransportTlsTest {
   @Test
   void theJdkTransportTrustingACertificateStillChecksTheHostName() {
     try (RegistryServer server = httpsServer(otherHostStore);
-        RegistryClient client = jdkClient(server).trustedCertificates(otherHostPem).build()) {
+        InlineRegistryClient client = jdkClient(server).trustedCertificates(otherHostPem).buildInline()) {
       assertThatThrownBy(() -> client.choose("payment-service"))
           .isInstanceOf(RegistryUnavailableException.class)
           .hasMessageContaining("No subject alternative names matching IP address 127.0.0.1")

@@ -85,7 +85,7 @@ class OwnershipClientTest {
 
       registration.close();
       await().atMost(Duration.ofSeconds(10))
-          .until(() -> other.view("payment-service", "default").instances().isEmpty());
+          .until(() -> other.inStage("default").view("payment-service").instances().isEmpty());
     }
   }
 }

@@ -35,7 +35,7 @@ class ReferenceServerTest {
   void tearDown() throws Exception {
     // Clients first, so that they deregister from a running server.
     for (AutoCloseable c : closeables) {
-      if (c instanceof RegistryClient) {
+      if (c instanceof RegistryClient || c instanceof InlineRegistryClient) {
         c.close();
       }
     }
@@ -161,14 +161,14 @@ class ReferenceServerTest {
     server.close();
 
     await().atMost(Duration.ofSeconds(5))
-        .until(() -> caller.view("payment-service", "production").stale());
+        .until(() -> caller.inStage("production").view("payment-service").stale());
     assertThat(caller.choose("payment-service").id()).isEqualTo("payment-1");
     assertThat(caller.instances("payment-service")).hasSize(1);
     assertThat(health).containsExactly("unavailable");
 
     server = start(port, Clock.systemUTC());
     await().atMost(Duration.ofSeconds(10))
-        .until(() -> !caller.view("payment-service", "production").stale());
+        .until(() -> !caller.inStage("production").view("payment-service").stale());
     assertThat(health).containsExactly("unavailable", "available");
   }
 
@@ -196,8 +196,8 @@ class ReferenceServerTest {
     server.close();
     server = start(0, serverClock);
     // No background work: this client registers and then never renews.
-    RegistryClient silent = client(builder().backgroundRefresh(false)
-        .leaseTtl(Duration.ofSeconds(3)));
+    InlineRegistryClient silent = builder().leaseTtl(Duration.ofSeconds(3)).buildInline();
+    closeables.add(silent);
     RegistryClient alive = client(builder().leaseTtl(Duration.ofSeconds(60)));
     silent.register(payment(1));
     alive.register(payment(2));
@@ -221,8 +221,8 @@ class ReferenceServerTest {
     RegistryClient reader = client(builder());
 
     assertThat(reader.services()).containsExactly("audit-service", "payment-service");
-    assertThat(reader.services("staging")).containsExactly("user-service");
-    assertThat(reader.services("nowhere")).isEmpty();
+    assertThat(reader.inStage("staging").services()).containsExactly("user-service");
+    assertThat(reader.inStage("nowhere").services()).isEmpty();
 
     payment.close();
     assertThat(reader.services()).containsExactly("audit-service");

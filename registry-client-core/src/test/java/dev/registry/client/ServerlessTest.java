@@ -5,7 +5,6 @@ import static dev.registry.client.FakeRegistry.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.registry.client.spi.HttpTransport;
 import dev.registry.server.RegistryServer;
 import java.net.URI;
 import java.time.Duration;
@@ -18,15 +17,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The serverless additions of the core, in the inline mode on the light transport, as the
- * Lambda adapter uses them: warm-up from the catalog, one-shot registration renewed lazily,
- * explicit deregistration, and due work bounded by a budget.
+ * The inline client on its light transport, as the Lambda adapter uses it: warm-up from the
+ * catalog, registration without heartbeats renewed lazily, explicit deregistration, and due
+ * work bounded by a budget.
  */
 class ServerlessTest {
   @StartStop final MockWebServer server = new MockWebServer();
   final FakeRegistry registry = new FakeRegistry();
   final FakeClock clock = new FakeClock();
-  RegistryClient client;
+  InlineRegistryClient client;
 
   final ServiceInstance function = ServiceInstance.builder("orders")
       .id("orders-fn").address(URI.create("https://orders.example.test/prod")).build();
@@ -44,15 +43,12 @@ class ServerlessTest {
   @BeforeEach
   void setUp() {
     server.setDispatcher(registry);
-    client = builder().build();
+    client = builder().buildInline();
   }
 
   RegistryClient.Builder builder() {
     return RegistryClient.builder()
         .registryUrls(server.url("/").toString())
-        .transport(HttpTransport.urlConnection())
-        .backgroundRefresh(false)
-        .shutdownHook(false)
         .clock(clock)
         .stage("prod")
         .leaseTtl(Duration.ofSeconds(15))
@@ -73,13 +69,13 @@ class ServerlessTest {
 
     assertThat(client.warmUp("prod")).isEqualTo(2);
     ServiceInstance payment = client.choose("payment-service");
-    ServiceInstance user = client.choose("user-service", "prod");
+    ServiceInstance user = client.inStage("prod").choose("user-service");
 
     assertThat(payment.id()).isEqualTo("p1");
     assertThat(payment.metadata()).containsEntry("v", "1");
     assertThat(user.address()).isEqualTo(URI.create("http://10.0.0.9:80"));
     assertThat(client.instances("payment-service")).hasSize(2);
-    assertThat(client.view("payment-service", "prod").index()).isEqualTo(7);
+    assertThat(client.inStage("prod").view("payment-service").index()).isEqualTo(7);
     assertThat(registry.requests).hasSize(1);
     assertThat(registry.requests.get(0).getUrl().encodedPath()).isEqualTo("/catalog");
     assertThat(registry.requests.get(0).getUrl().queryParameter("stage")).isEqualTo("prod");
@@ -120,8 +116,8 @@ class ServerlessTest {
   }
 
   @Test
-  void registerOnceSendsNoHeartbeatUntilRunDueWorkFindsTheLeaseDue() {
-    Registration registration = client.registerOnce(function);
+  void registerSendsNoHeartbeatUntilRunDueWorkFindsTheLeaseDue() {
+    Registration registration = client.register(function);
 
     assertThat(registration.instance().stage()).isEqualTo("prod");
     clock.advance(Duration.ofSeconds(4));
@@ -138,25 +134,25 @@ class ServerlessTest {
   }
 
   @Test
-  void registerOnceInBackgroundModeStartsNoThreadEither() {
-    RegistryClient background = builder().backgroundRefresh(true).build();
-    try (background) {
-      background.registerOnce(function);
+  void aRegistrationStartsNoThreadAndClosingTheClientDeregistersIt() {
+    InlineRegistryClient another = builder().buildInline();
+    try (another) {
+      another.register(function);
       assertThat(InlineModeTest.clientThreadsRunning()).isFalse();
     }
     assertThat(registry.requests("/deregister")).hasSize(1);
   }
 
   @Test
-  void aFailedRegisterOnceThrowsAfterThePolicysAttempts() {
+  void aFailedRegistrationThrowsAfterThePolicysAttempts() {
     registry.answer("/register", json(500, "{\"error\":\"boom\",\"message\":\"boom\"}"));
-    RegistryClient retrying = builder().retryPolicy(RetryPolicy.builder().maxAttempts(3)
-        .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(2)).build()).build();
+    InlineRegistryClient retrying = builder().retryPolicy(RetryPolicy.builder().maxAttempts(3)
+        .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(2)).build()).buildInline();
     try (retrying) {
-      assertThatThrownBy(() -> retrying.registerOnce(function))
+      assertThatThrownBy(() -> retrying.register(function))
           .isInstanceOf(RegistryUnavailableException.class);
     }
-    assertThatThrownBy(() -> client.registerOnce(function))
+    assertThatThrownBy(() -> client.register(function))
         .isInstanceOf(RegistryUnavailableException.class);
     assertThat(registry.requests("/register")).hasSize(3 + 1);
   }
@@ -178,7 +174,7 @@ class ServerlessTest {
 
   @Test
   void deregisterStopsTheRenewalOfThisClientsOwnRegistration() {
-    client.registerOnce(function);
+    client.register(function);
     client.deregister(function);
 
     clock.advance(Duration.ofSeconds(10));
@@ -193,7 +189,7 @@ class ServerlessTest {
   @Test
   void runDueWorkWithinABudgetNeverThrowsWhenTheRegistryHangsAndKeepsTheStaleView() {
     registry.then("/discover", view("payment-service", 3, "p1", "http://10.0.0.1:80"));
-    client.registerOnce(function);
+    client.register(function);
     client.choose("payment-service");
     MockResponse hanging = new MockResponse.Builder()
         .headersDelay(10, TimeUnit.SECONDS).body("{}").build();
@@ -212,7 +208,7 @@ class ServerlessTest {
   @Test
   void runDueWorkNeverThrowsWhenTheRegistryIsDown() throws Exception {
     registry.then("/discover", view("payment-service", 3, "p1", "http://10.0.0.1:80"));
-    client.registerOnce(function);
+    client.register(function);
     client.choose("payment-service");
     server.close();
 
@@ -220,7 +216,7 @@ class ServerlessTest {
     client.runDueWork(Duration.ofSeconds(1));
 
     assertThat(client.stats().heartbeatsFailed()).isEqualTo(1);
-    assertThat(client.view("payment-service", "prod").stale()).isTrue();
+    assertThat(client.inStage("prod").view("payment-service").stale()).isTrue();
     assertThat(client.choose("payment-service").id()).isEqualTo("p1");
   }
 
@@ -231,11 +227,11 @@ class ServerlessTest {
 
     assertThatThrownBy(() -> client.choose(null))
         .isInstanceOf(NullPointerException.class).hasMessage("service");
-    assertThatThrownBy(() -> client.choose("payment-service", null))
+    assertThatThrownBy(() -> client.inStage(null).choose("payment-service"))
         .isInstanceOf(NullPointerException.class).hasMessage("stage");
     assertThatThrownBy(() -> client.warmUp(null))
         .isInstanceOf(NullPointerException.class).hasMessage("stage");
-    assertThatThrownBy(() -> client.registerOnce(null))
+    assertThatThrownBy(() -> client.register(null))
         .isInstanceOf(NullPointerException.class).hasMessage("instance");
     assertThatThrownBy(() -> client.deregister(null))
         .isInstanceOf(NullPointerException.class).hasMessage("instance");
@@ -255,9 +251,8 @@ class ServerlessTest {
         .start()) {
       RegistryClient admin = RegistryClient.builder().registryUrls(reference.uri().toString())
           .stage("prod").shutdownHook(false).build();
-      RegistryClient lambda = RegistryClient.builder().registryUrls(reference.uri().toString())
-          .transport(HttpTransport.urlConnection()).backgroundRefresh(false)
-          .stage("prod").shutdownHook(false).build();
+      InlineRegistryClient lambda = RegistryClient.builder().registryUrls(reference.uri().toString())
+          .stage("prod").buildInline();
       try (admin; lambda) {
         admin.register(ServiceInstance.builder("payment-service").id("p1")
             .address(URI.create("http://127.0.0.1:9001")).build());

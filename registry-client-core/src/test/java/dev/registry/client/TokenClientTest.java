@@ -48,10 +48,8 @@ class TokenClientTest {
   @Test
   void theLightTransportSendsTheTokenAndTheSecretToo() {
     try (RegistryServer server = RegistryServer.builder().host("127.0.0.1").port(0).token("t0ken").build().start();
-        RegistryClient client = builder(server.uri().toString()).token("t0ken")
-            .transport(dev.registry.client.spi.HttpTransport.urlConnection())
-            .backgroundRefresh(false).build()) {
-      Registration registration = client.registerOnce(instance);
+        InlineRegistryClient client = builder(server.uri().toString()).token("t0ken").buildInline()) {
+      Registration registration = client.register(instance);
       registration.status(Status.OUT_OF_SERVICE);
       assertThat(client.instances("payment-service")).extracting(ServiceInstance::status)
           .containsExactly(Status.OUT_OF_SERVICE);
@@ -92,7 +90,7 @@ class TokenClientTest {
 
       registration.close();
       await().atMost(Duration.ofSeconds(10))
-          .until(() -> none.view("payment-service", "default").instances().isEmpty());
+          .until(() -> none.inStage("default").view("payment-service").instances().isEmpty());
     }
   }
 

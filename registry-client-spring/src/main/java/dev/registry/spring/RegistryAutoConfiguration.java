@@ -103,8 +103,9 @@ public final class RegistryAutoConfiguration {
     if (properties.getHeartbeatInterval() != null) {
       builder.heartbeatInterval(properties.getHeartbeatInterval());
     }
-    if (properties.getToken() != null) {
-      builder.token(properties.getToken());
+    String token = properties.getToken();
+    if (token != null && !token.isEmpty()) {  // empty: registry.token=${REGISTRY_TOKEN:} unset
+      builder.token(token);
     }
     if (properties.getTrustedCertificates() != null) {
       try {

@@ -81,6 +81,7 @@ public final class RegistryAutoRegistration
    * @param outOfServiceTimeout at shutdown, how long the {@code OUT_OF_SERVICE} call may take
    *     before deregistration goes ahead without it (the deregistration has its own bound, the
    *     client's deregistration timeout)
+   * @throws IllegalArgumentException if the propagation wait is negative
    */
   public RegistryAutoRegistration(RegistryServiceRegistry serviceRegistry,
       RegistryRegistration registration, IntFunction<URI> webAddress, URI nonWebAddress,
@@ -90,6 +91,9 @@ public final class RegistryAutoRegistration
     this.webAddress = requireNonNull(webAddress, "webAddress");
     this.nonWebAddress = requireNonNull(nonWebAddress, "nonWebAddress");
     this.propagationWait = requireNonNull(propagationWait, "propagationWait");
+    if (propagationWait.isNegative()) {
+      throw new IllegalArgumentException("registry.propagation-wait must be >= 0: " + propagationWait);
+    }
     this.outOfServiceTimeout = requireNonNull(outOfServiceTimeout, "outOfServiceTimeout");
   }
 

@@ -1,7 +1,5 @@
 package dev.registry.spring;
 
-import static java.util.Objects.requireNonNull;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +14,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The {@code registry.*} properties. Every one has a default; a typical application sets
  * {@code registry.urls} and nothing else (the service name comes from
  * {@code spring.application.name}, the stage from the active profile).
+ *
+ * <p>Each property is documented once, on its field: that text is what Spring Boot's
+ * configuration processor puts in the jar's metadata for IDEs (the README's table sums them
+ * up). The getters and setters are the JavaBean accessors Spring binds through, nothing more.
+ * Values are checked where they are used: the client's by the core's
+ * {@link dev.registry.client.RegistryClient.Builder} (a bad one fails the startup, naming
+ * the value), the adapter's own where the adapter reads them.
  */
 @ConfigurationProperties("registry")
 public class RegistryProperties {
@@ -71,7 +76,7 @@ public class RegistryProperties {
 
   /**
    * The registry's shared token, sent as {@code Authorization: Bearer} on every call; needed
-   * when the registry was started with one. Prefer an environment variable
+   * when the registry was started with one; empty means none. Prefer an environment variable
    * ({@code REGISTRY_TOKEN}) to a file.
    */
   private @Nullable String token;
@@ -109,356 +114,156 @@ public class RegistryProperties {
    */
   private boolean register = true;
 
-  /**
-   * Returns whether the registry client is configured at all.
-   *
-   * @return the flag, default {@code true}
-   */
+  // ---- accessors, for Spring's binding (each property is documented on its field)
+
   public boolean isEnabled() {
     return enabled;
   }
 
-  /**
-   * Sets whether the registry client is configured at all.
-   *
-   * @param enabled the flag
-   */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
-  /**
-   * Returns the registry URLs.
-   *
-   * @return the URLs, default {@code http://127.0.0.1:5001}
-   */
   public List<URI> getUrls() {
     return urls;
   }
 
-  /**
-   * Sets the registry URLs.
-   *
-   * @param urls one or more absolute http(s) URLs
-   */
   public void setUrls(List<URI> urls) {
-    this.urls = requireNonNull(urls, "urls");
+    this.urls = urls;
   }
 
-  /**
-   * Returns the service name.
-   *
-   * @return the name, or null for {@code spring.application.name}
-   */
   public @Nullable String getServiceName() {
     return serviceName;
   }
 
-  /**
-   * Sets the service name.
-   *
-   * @param serviceName the name
-   */
   public void setServiceName(@Nullable String serviceName) {
     this.serviceName = serviceName;
   }
 
-  /**
-   * Returns the stage.
-   *
-   * @return the stage, or null for the first active profile (else {@code "default"})
-   */
   public @Nullable String getStage() {
     return stage;
   }
 
-  /**
-   * Sets the stage.
-   *
-   * @param stage the stage
-   */
   public void setStage(@Nullable String stage) {
     this.stage = stage;
   }
 
-  /**
-   * Returns the instance id.
-   *
-   * @return the id, or null for a random UUID
-   */
   public @Nullable String getInstanceId() {
     return instanceId;
   }
 
-  /**
-   * Sets the instance id.
-   *
-   * @param instanceId the id
-   */
   public void setInstanceId(@Nullable String instanceId) {
     this.instanceId = instanceId;
   }
 
-  /**
-   * Returns the host of the registered address.
-   *
-   * @return the host, or null to detect it
-   */
   public @Nullable String getHost() {
     return host;
   }
 
-  /**
-   * Sets the host of the registered address.
-   *
-   * @param host the host name or IP address
-   */
   public void setHost(@Nullable String host) {
     this.host = host;
   }
 
-  /**
-   * Returns the port of the registered address.
-   *
-   * @return the port, or null for the web server's actual port
-   */
   public @Nullable Integer getPort() {
     return port;
   }
 
-  /**
-   * Sets the port of the registered address.
-   *
-   * @param port the port
-   */
   public void setPort(@Nullable Integer port) {
     this.port = port;
   }
 
-  /**
-   * Returns the registered address.
-   *
-   * @return the address, or null to make it from host and port
-   */
   public @Nullable URI getAddress() {
     return address;
   }
 
-  /**
-   * Sets the registered address.
-   *
-   * @param address an absolute http(s) URI
-   */
   public void setAddress(@Nullable URI address) {
     this.address = address;
   }
 
-  /**
-   * Returns the metadata entries.
-   *
-   * @return the entries (mutable, for binding)
-   */
   public Map<String, String> getMetadata() {
     return metadata;
   }
 
-  /**
-   * Sets the metadata entries.
-   *
-   * @param metadata the entries
-   */
   public void setMetadata(Map<String, String> metadata) {
-    this.metadata = requireNonNull(metadata, "metadata");
+    this.metadata = metadata;
   }
 
-  /**
-   * Returns the lease TTL.
-   *
-   * @return the TTL, default 15 s
-   */
   public Duration getLeaseTtl() {
     return leaseTtl;
   }
 
-  /**
-   * Sets the lease TTL.
-   *
-   * @param leaseTtl the TTL, whole seconds from 1 s to 1 h
-   */
   public void setLeaseTtl(Duration leaseTtl) {
-    this.leaseTtl = requireNonNull(leaseTtl, "leaseTtl");
+    this.leaseTtl = leaseTtl;
   }
 
-  /**
-   * Returns the heartbeat interval.
-   *
-   * @return the interval, or null for a third of the lease TTL
-   */
   public @Nullable Duration getHeartbeatInterval() {
     return heartbeatInterval;
   }
 
-  /**
-   * Sets the heartbeat interval.
-   *
-   * @param heartbeatInterval the interval
-   */
   public void setHeartbeatInterval(@Nullable Duration heartbeatInterval) {
     this.heartbeatInterval = heartbeatInterval;
   }
 
-  /**
-   * Returns the bound of one request.
-   *
-   * @return the timeout, default 5 s
-   */
   public Duration getRequestTimeout() {
     return requestTimeout;
   }
 
-  /**
-   * Sets the bound of one request.
-   *
-   * @param requestTimeout the timeout
-   */
   public void setRequestTimeout(Duration requestTimeout) {
-    this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
+    this.requestTimeout = requestTimeout;
   }
 
-  /**
-   * Returns the registry's shared token.
-   *
-   * @return the token, or null for an open registry
-   */
   public @Nullable String getToken() {
     return token;
   }
 
-  /**
-   * Sets the registry's shared token.
-   *
-   * @param token the token, or null (or empty) for none
-   */
   public void setToken(@Nullable String token) {
-    this.token = token == null || token.isEmpty() ? null : token;
+    this.token = token;
   }
 
-  /**
-   * Returns the PEM file of the certificates https registry URLs must chain to.
-   *
-   * @return the file, or null for the JVM's default trust store
-   */
   public @Nullable Path getTrustedCertificates() {
     return trustedCertificates;
   }
 
-  /**
-   * Sets the PEM file of the certificates https registry URLs must chain to.
-   *
-   * @param trustedCertificates the file (one or more {@code -----BEGIN CERTIFICATE-----}
-   *     blocks), or null for the JVM's default trust store
-   */
   public void setTrustedCertificates(@Nullable Path trustedCertificates) {
     this.trustedCertificates = trustedCertificates;
   }
 
-  /**
-   * Returns the bound of the deregistration.
-   *
-   * @return the timeout, default 2 s
-   */
   public Duration getDeregisterTimeout() {
     return deregisterTimeout;
   }
 
-  /**
-   * Sets the bound of the deregistration.
-   *
-   * @param deregisterTimeout the timeout
-   */
   public void setDeregisterTimeout(Duration deregisterTimeout) {
-    this.deregisterTimeout = requireNonNull(deregisterTimeout, "deregisterTimeout");
+    this.deregisterTimeout = deregisterTimeout;
   }
 
-  /**
-   * Returns how many failed connections in a row eject an instance.
-   *
-   * @return the count, default 3
-   */
-  public int getEjectAfter() {
-    return ejectAfter;
-  }
-
-  /**
-   * Sets how many failed connections in a row eject an instance.
-   *
-   * @param ejectAfter one or more
-   */
-  public void setEjectAfter(int ejectAfter) {
-    if (ejectAfter < 1) {
-      throw new IllegalArgumentException("ejectAfter must be >= 1: " + ejectAfter);
-    }
-    this.ejectAfter = ejectAfter;
-  }
-
-  /**
-   * Returns how long an ejected instance is left out.
-   *
-   * @return the time, default 30 s
-   */
-  public Duration getEjectionTime() {
-    return ejectionTime;
-  }
-
-  /**
-   * Sets how long an ejected instance is left out.
-   *
-   * @param ejectionTime more than zero
-   */
-  public void setEjectionTime(Duration ejectionTime) {
-    requireNonNull(ejectionTime, "ejectionTime");
-    if (ejectionTime.isNegative() || ejectionTime.isZero()) {
-      throw new IllegalArgumentException("ejectionTime must be > 0: " + ejectionTime);
-    }
-    this.ejectionTime = ejectionTime;
-  }
-
-  /**
-   * Returns the wait between deregistration and the web server's stop.
-   *
-   * @return the wait, default 1 s
-   */
   public Duration getPropagationWait() {
     return propagationWait;
   }
 
-  /**
-   * Sets the wait between deregistration and the web server's stop.
-   *
-   * @param propagationWait the wait, zero or more
-   */
   public void setPropagationWait(Duration propagationWait) {
-    requireNonNull(propagationWait, "propagationWait");
-    if (propagationWait.isNegative()) {
-      throw new IllegalArgumentException("propagationWait must be >= 0: " + propagationWait);
-    }
     this.propagationWait = propagationWait;
   }
 
-  /**
-   * Returns whether an annotated application registers itself.
-   *
-   * @return the flag, default {@code true}
-   */
+  public int getEjectAfter() {
+    return ejectAfter;
+  }
+
+  public void setEjectAfter(int ejectAfter) {
+    this.ejectAfter = ejectAfter;
+  }
+
+  public Duration getEjectionTime() {
+    return ejectionTime;
+  }
+
+  public void setEjectionTime(Duration ejectionTime) {
+    this.ejectionTime = ejectionTime;
+  }
+
   public boolean isRegister() {
     return register;
   }
 
-  /**
-   * Sets whether an annotated application registers itself.
-   *
-   * @param register the flag
-   */
   public void setRegister(boolean register) {
     this.register = register;
   }

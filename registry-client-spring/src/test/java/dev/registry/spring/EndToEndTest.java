@@ -3,6 +3,11 @@ package dev.registry.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.client.etcd.EtcdCluster;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +37,7 @@ import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
  * End to end: the reference server in-process; this test's application is greeting-1 on a
  * random port; greeting-2 joins; a caller calls "greeting-service" by name through a
  * {@code @LoadBalanced RestClient} and reaches both; greeting-2 closes and the caller calls
- * only greeting-1 from then on.
+ * only greeting-1 from then on. {@link EtcdEndToEndTest} runs it once more on a real etcd member.
  */
 // The registry's extension comes first, so that it stops the registry after Spring closed the
 // application context (and the application deregistered).
@@ -47,13 +52,19 @@ import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class EndToEndTest {
 
+  /** The registry of a test class so marked is one real etcd member, not the reference server. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  @interface OnEtcd {}
+
   /** Starts the registry before the application context and stops it after. */
   static final class RegistryExtension implements BeforeAllCallback, AfterAllCallback {
     static Registry registry;
 
     @Override
     public void beforeAll(ExtensionContext context) {
-      registry = new Registry();
+      registry = context.getRequiredTestClass().isAnnotationPresent(OnEtcd.class)
+          ? new Registry(EtcdCluster.members(1).start()) : new Registry();
     }
 
     @Override

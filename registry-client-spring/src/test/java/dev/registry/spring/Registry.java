@@ -1,5 +1,6 @@
 package dev.registry.spring;
 
+import dev.registry.client.etcd.EtcdCluster;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.TestCertificates;
 import java.io.IOException;
@@ -7,15 +8,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The reference server in-process on an ephemeral loopback port, and a reader of what it holds
- * that does not go through the client under test.
+ * The reference server in-process on an ephemeral loopback port, or a real etcd member, and a
+ * reader of what it holds that does not go through the client under test.
  */
 final class Registry implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -23,6 +26,8 @@ final class Registry implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   final RegistryServer server;
+  /** The etcd member instead of the server, or null. */
+  private final @org.jspecify.annotations.Nullable EtcdCluster etcd;
   /** The reader's own HTTP client (for an HTTPS registry, one that trusts its certificate). */
   private final HttpClient http;
 
@@ -37,19 +42,28 @@ final class Registry implements AutoCloseable {
       builder.token(token);
     }
     server = builder.build().start();
+    etcd = null;
     http = HTTP;
+  }
+
+  /** One real etcd member (docs/etcd.md), read through its JSON gateway. */
+  Registry(EtcdCluster etcd) {
+    this.server = null;
+    this.etcd = etcd;
+    this.http = HTTP;
   }
 
   /** An HTTPS registry serving the certificate of {@code certificates}; read trusting it. */
   Registry(TestCertificates certificates) {
     server = RegistryServer.builder().host("127.0.0.1").port(0)
         .tls(certificates.keyStore, TestCertificates.PASSWORD).build().start();
+    etcd = null;
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .sslContext(certificates.trustingContext()).build();
   }
 
   String url() {
-    return server.uri().toString();
+    return etcd != null ? etcd.clientUrls("etcd").get(0).toString() : server.uri().toString();
   }
 
   /** Instance id → status of the service's live instances in {@code stage}, read raw. */
@@ -75,7 +89,37 @@ final class Registry implements AutoCloseable {
   }
 
   JsonNode discover(String service, String stage) {
-    return JSON.readTree(get(http, server.uri() + "/discover/" + service + "?stage=" + stage).body());
+    if (etcd == null) {
+      return JSON.readTree(get(http, server.uri() + "/discover/" + service + "?stage=" + stage).body());
+    }
+    // The instances' JSON at /registry/{stage}/{service}/{id}, as a view of the reference wire.
+    String prefix = "/registry/" + stage + "/" + service + "/";
+    String end = prefix.substring(0, prefix.length() - 1) + "0";
+    JsonNode range = JSON.readTree(post(etcd.clientUrls().get(0) + "/v3/kv/range",
+        "{\"key\":\"" + base64(prefix) + "\",\"range_end\":\"" + base64(end) + "\"}"));
+    tools.jackson.databind.node.ObjectNode view = JSON.createObjectNode();
+    tools.jackson.databind.node.ArrayNode instances = view.putArray("instances");
+    for (JsonNode kv : range.path("kvs")) {
+      instances.add(JSON.readTree(new String(Base64.getDecoder().decode(kv.path("value").asString()),
+          StandardCharsets.UTF_8)));
+    }
+    return view;
+  }
+
+  private String post(String uri, String body) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5))
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   static HttpResponse<String> get(String uri) {
@@ -130,6 +174,10 @@ final class Registry implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    if (etcd != null) {
+      etcd.close();
+    } else {
+      server.close();
+    }
   }
 }

@@ -27,7 +27,7 @@ final class PaymentInstance implements AutoCloseable {
   private final Registration registration;
   private boolean stopped;
 
-  PaymentInstance(String name, URI registry, Duration leaseTtl, Duration heartbeatInterval) {
+  PaymentInstance(String name, String registry, Duration leaseTtl, Duration heartbeatInterval) {
     this.name = name;
     try {
       http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -48,7 +48,7 @@ final class PaymentInstance implements AutoCloseable {
       return t;
     });
     client = RegistryClient.builder()
-        .registryUrls(registry.toString())
+        .registryUrls(registry.split(","))
         .leaseTtl(leaseTtl)
         .heartbeatInterval(heartbeatInterval)
         .scheduler(heartbeatThread)

@@ -86,10 +86,11 @@ public final class Quickstart {
   /**
    * Runs the demo and exits 0 when the story went as told.
    *
-   * @param args optionally, the URL of a running registry
+   * @param args optionally, the URLs of a running registry, separated by commas (the members of
+   *     an etcd cluster, with registry-client-etcd on the class path)
    */
   public static void main(String[] args) {
-    URI registry = args.length > 0 ? URI.create(args[0]) : null;
+    String registry = args.length > 0 ? args[0] : null;
     new Quickstart(System.out).run(registry);
     System.exit(0);
   }
@@ -102,20 +103,20 @@ public final class Quickstart {
     out.printf(Locale.ROOT, "[%6.2fs] %s%n", now() / 1000.0, String.format(Locale.ROOT, format, args));
   }
 
-  Story run(@Nullable URI givenRegistry) {
+  Story run(@Nullable String givenRegistry) {
     RegistryServer server = null;
-    URI registry = givenRegistry;
+    String registry = givenRegistry;
     if (registry == null) {
       server = RegistryServer.builder().host("127.0.0.1").port(0)
           .cleanupInterval(Duration.ofSeconds(1)).build().start();
-      registry = server.uri();
+      registry = server.uri().toString();
       say("Registry started in-process at %s", registry);
     } else {
       say("Using the registry at %s", registry);
     }
     List<PaymentInstance> instances = new ArrayList<>();
     try (RegistryClient caller = RegistryClient.builder()
-        .registryUrls(registry.toString()).shutdownHook(false).build()) {
+        .registryUrls(registry.split(",")).shutdownHook(false).build()) {
       for (int n = 1; n <= 3; n++) {
         instances.add(start("payment-" + n, registry));
       }
@@ -162,7 +163,7 @@ public final class Quickstart {
     }
   }
 
-  private PaymentInstance start(String name, URI registry) {
+  private PaymentInstance start(String name, String registry) {
     PaymentInstance instance = new PaymentInstance(name, registry, LEASE_TTL, HEARTBEAT);
     say("%s: serving at %s, registered (lease %d s, heartbeat every %d s)",
         name, instance.address(), LEASE_TTL.toSeconds(), HEARTBEAT.toSeconds());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registry.client.RegistryClient;
+import dev.registry.client.etcd.EtcdCluster;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.lambda.LambdaRegistry;
 import dev.registry.client.lambda.LambdaSettings;
@@ -19,43 +20,70 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Lambda examples against the reference registry, in-process. */
+/**
+ * The Lambda examples against the reference registry, in-process; the orders function (the
+ * handler wrapper: warm-up, lookup, self-registration) once more against a real etcd member.
+ */
 class LambdaExamplesTest {
+  @RegisterExtension static final EtcdCluster etcd = EtcdCluster.members(1);
+
   @StartStop final MockWebServer userService = new MockWebServer();
   final RegistryServer server = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
   final RegistryClient admin = RegistryClient.builder().registryUrls(server.uri().toString())
       .stage("prod").shutdownHook(false).build();
   LambdaRegistry lambda;
+  /** A client of the test's own, closed after the Lambda registry. */
+  RegistryClient closing;
 
   @AfterEach
   void tearDown() {
     if (lambda != null) {
       lambda.close();
     }
+    if (closing != null) {
+      closing.close();
+    }
     admin.close();
     server.close();
   }
 
   LambdaRegistry lambda(String service, URI address) {
-    lambda = LambdaRegistry.create(new LambdaSettings(List.of(server.uri()), null,
+    return lambda(List.of(server.uri()), service, address);
+  }
+
+  LambdaRegistry lambda(List<URI> registry, String service, URI address) {
+    lambda = LambdaRegistry.create(new LambdaSettings(registry, null,
         Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMillis(500), true, service,
-        address, null, Duration.ofMinutes(15), null));
+        address, null, Duration.ofMinutes(15), null, null));
     return lambda;
   }
 
-  @Test
-  void ordersPicksAPaymentInstanceOfItsAliasStageAndRegistersItself() {
-    admin.register(ServiceInstance.builder("payment-service").id("p1")
+  /** The registries the wrapper test runs against: the reference server, and etcd. */
+  static List<String> registries() {
+    return List.of("reference", "etcd");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("registries")
+  void ordersPicksAPaymentInstanceOfItsAliasStageAndRegistersItself(String kind) {
+    List<URI> registry = kind.equals("etcd") ? etcd.clientUrls("etcd") : List.of(server.uri());
+    RegistryClient payments = RegistryClient.builder().registryUris(registry)
+        .stage("prod").shutdownHook(false).build();
+    closing = payments;
+    payments.register(ServiceInstance.builder("payment-service").id("p1")
         .address(URI.create("http://127.0.0.1:9001")).build());
     OrdersFunction orders = new OrdersFunction(
-        lambda("orders", URI.create("https://orders.example.test/prod")));
+        lambda(registry, "orders", URI.create("https://orders.example.test/prod")));
 
     Map<String, Object> answer = orders.handleRequest(Map.of("orderId", 42), new InvokedContext("prod"));
 
     assertThat(answer).containsEntry("orderId", 42).containsEntry("stage", "prod")
         .containsEntry("paymentService", "http://127.0.0.1:9001").containsEntry("stale", false);
-    assertThat(admin.instances("orders")).extracting(ServiceInstance::address)
+    assertThat(payments.instances("orders")).extracting(ServiceInstance::address)
         .containsExactly(URI.create("https://orders.example.test/prod"));
     assertThat(orders.handleRequest(Map.of("orderId", 43), new InvokedContext("staging")))
         .containsEntry("error", "no payment-service instance is up in staging");

@@ -4,79 +4,87 @@ import dev.registry.client.RegistryException;
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.ServiceInstance;
-import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
-import dev.registry.client.spi.HttpTransport;
+import dev.registry.client.Watch;
+import dev.registry.client.spi.BackendContext;
+import dev.registry.client.spi.Registered;
+import dev.registry.client.spi.RegistryBackend;
+import dev.registry.client.spi.StageViews;
 import dev.registry.client.spi.TransportRequest;
 import dev.registry.client.spi.TransportResponse;
+import dev.registry.client.spi.WatchListener;
+import dev.registry.client.spi.WatchRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** The reference server's wire (docs/api.md) over an {@link HttpTransport}. */
+/**
+ * The reference server's wire (docs/api.md) over the client's HTTP transport: the backend of
+ * {@code http} and {@code https} registry URLs. Requests go to the current URL; a failure
+ * moves to the next one ({@link Endpoints}). Instance secrets are the registrations' handles.
+ */
 final class HttpRegistryBackend implements RegistryBackend {
+  private final BackendContext context;
   private final Endpoints endpoints;
-  private final HttpTransport transport;
-  private final Counters counters;
   /** Sent with every request: the token, when there is one. */
   private final Map<String, String> headers;
+  /** Stages whose registry answers no stage poll: their services are watched one by one. */
+  private final Set<String> oneByOne = ConcurrentHashMap.newKeySet();
 
-  HttpRegistryBackend(Endpoints endpoints, HttpTransport transport, Counters counters) {
-    this(endpoints, transport, counters, null);
-  }
-
-  HttpRegistryBackend(Endpoints endpoints, HttpTransport transport, Counters counters, @Nullable String token) {
-    this.endpoints = endpoints;
-    this.transport = transport;
-    this.counters = counters;
-    this.headers = token == null ? Map.of() : Map.of("Authorization", "Bearer " + token);
+  HttpRegistryBackend(BackendContext context) {
+    this.context = context;
+    this.endpoints = new Endpoints(context.registryUrls());
+    this.headers = context.token().map(t -> Map.of("Authorization", "Bearer " + t)).orElse(Map.of());
   }
 
   @Override
-  public Registered register(ServiceInstance instance, @Nullable String secret, long ttlSeconds, Duration timeout) {
+  public Registered register(ServiceInstance instance, @Nullable String handle, Duration timeout) {
     String stage = stageOf(instance);
     Exchange x = exchange("POST", "/register",
-        JsonCodec.register(instance, stage, ttlSeconds, secret), timeout);
-    if (x.response.code() == 200 || x.response.code() == 201) {
-      JsonCodec.Registered answer;
-      try {
-        answer = JsonCodec.registered(x.response.body());
-      } catch (IOException e) {
-        throw unreadable(x, e);
-      }
-      ServiceInstance registered = instance.stage() == null ? instance.withStage(stage) : instance;
-      String id = answer.id();
-      registered = id == null || id.equals(instance.id())
-          ? registered
-          : registered.toBuilder().id(id).build();
-      // A 200 without a secret: the registry kept the one presented (or gives none at all).
-      return new Registered(registered, answer.secret() != null ? answer.secret() : secret);
+        JsonCodec.register(instance, stage, context.leaseTtl().toSeconds(), handle), timeout);
+    if (x.response.code() != 200 && x.response.code() != 201) {
+      throw refusal(x);
     }
-    throw refusal(x);
+    JsonCodec.Registered answer;
+    try {
+      answer = JsonCodec.registered(x.response.body());
+    } catch (IOException e) {
+      throw unreadable(x, e);
+    }
+    String id = answer.id();
+    ServiceInstance registered = id == null || id.equals(instance.id())
+        ? instance : instance.toBuilder().id(id).build();
+    // A 200 without a secret: the registry kept the one presented (or gives none at all).
+    return new Registered(registered, answer.secret() != null ? answer.secret() : handle);
   }
 
   @Override
-  public boolean renew(ServiceInstance instance, @Nullable String secret, Duration timeout) {
+  public boolean renew(Registered registration, Duration timeout) {
+    ServiceInstance i = registration.instance();
     return instanceCall("/heartbeat",
-        JsonCodec.instanceRef(instance.service(), instance.id(), stageOf(instance), secret), timeout, true);
+        JsonCodec.instanceRef(i.service(), i.id(), stageOf(i), registration.handle()), timeout, true);
   }
 
   @Override
-  public boolean deregister(ServiceInstance instance, @Nullable String secret, Duration timeout) {
-    return instanceCall("/deregister",
-        JsonCodec.instanceRef(instance.service(), instance.id(), stageOf(instance), secret), timeout, false);
-  }
-
-  @Override
-  public boolean status(ServiceInstance instance, @Nullable String secret, Status status, Duration timeout) {
+  public boolean status(Registered registration, Status status, Duration timeout) {
+    ServiceInstance i = registration.instance();
     return instanceCall("/status",
-        JsonCodec.status(instance.service(), instance.id(), stageOf(instance), status, secret), timeout, true);
+        JsonCodec.status(i.service(), i.id(), stageOf(i), status, registration.handle()), timeout, true);
+  }
+
+  @Override
+  public boolean deregister(Registered registration, Duration timeout) {
+    ServiceInstance i = registration.instance();
+    return instanceCall("/deregister",
+        JsonCodec.instanceRef(i.service(), i.id(), stageOf(i), registration.handle()), timeout, false);
   }
 
   /**
@@ -99,42 +107,53 @@ final class HttpRegistryBackend implements RegistryBackend {
   }
 
   @Override
-  public ServiceView discover(String service, String stage, Duration timeout) {
-    return view(exchange("GET", discoverPath(service, stage), null, timeout), service, stage);
+  public StageViews discover(String service, String stage, Duration timeout) {
+    return one(view(exchange("GET", discoverPath(service, stage), null, timeout), service, stage));
   }
 
   @Override
-  public Map<String, ServiceView> catalog(String stage, Duration timeout) {
+  public Optional<StageViews> catalog(String stage, Duration timeout) {
     Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
-    if (x.response.code() == 200) {
-      try {
-        return JsonCodec.catalog(x.response.body(), stage);
-      } catch (IOException e) {
-        throw unreadable(x, e);
-      }
+    if (x.response.code() != 200) {
+      throw refusal(x);
     }
-    throw refusal(x);
+    try {
+      return Optional.of(JsonCodec.catalog(x.response.body(), stage));
+    } catch (IOException e) {
+      throw unreadable(x, e);
+    }
   }
 
   @Override
-  public CompletableFuture<ServiceView> watch(
-      String service, String stage, long index, Duration wait, Duration timeout) {
-    String path = discoverPath(service, stage) + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
-    return sendAsync(path, timeout, x -> {
-      checkTransient(x);
-      return view(x, service, stage);
-    });
+  public Watch watch(WatchRequest request, WatchListener listener) {
+    return new HttpWatch(this, request, listener, context.longPollWait(),
+        context.longPollWait().plus(context.requestTimeout())).start();
   }
 
-  @Override
-  public CompletableFuture<@Nullable ServiceCatalog> watchServices(
-      String stage, Collection<String> services, long index, Duration wait, Duration timeout) {
+  // ---- what HttpWatch uses
+
+  /** Whether the stage poll is known not to work in {@code stage}. */
+  boolean oneByOne(String stage) {
+    return oneByOne.contains(stage);
+  }
+
+  /** The stage poll does not work in {@code stage}: watch its services one by one from now on. */
+  void watchOneByOne(String stage) {
+    oneByOne.add(stage);
+  }
+
+  /**
+   * {@code GET /catalog?stage=&services=&index=&wait=}: null when the registry cannot answer it
+   * (it has no catalog route, as the seed's, or it ignored the list).
+   */
+  CompletableFuture<JsonCodec.@Nullable ServiceCatalog> pollStage(
+      String stage, Iterable<String> services, long index, Duration wait, Duration timeout) {
     String path = "/catalog?stage=" + stage + "&services=" + String.join(",", services)
         + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
     return sendAsync(path, timeout, x -> {
       int code = x.response.code();
       if (code == 404 && JsonCodec.error(x.response.body()).error().equals("not_found")) {
-        return null;  // a registry without the catalog route (the seed's)
+        return null;
       }
       checkTransient(x);
       if (code != 200) {
@@ -148,30 +167,53 @@ final class HttpRegistryBackend implements RegistryBackend {
     });
   }
 
+  /** {@code GET /discover/{service}?stage=&index=&wait=}: the view once it differs from {@code index}. */
+  CompletableFuture<StageViews> pollService(
+      String service, String stage, long index, Duration wait, Duration timeout) {
+    String path = discoverPath(service, stage) + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
+    return sendAsync(path, timeout, x -> {
+      checkTransient(x);
+      return one(view(x, service, stage));
+    });
+  }
+
+  // ---- the wire
+
+  private record Exchange(URI base, TransportRequest request, TransportResponse response) {}
+
+  /** One attempt at the current URL; transient failures throw and move to the next URL. */
+  private Exchange exchange(String method, String path, @Nullable String body, Duration timeout) {
+    URI base = endpoints.current();
+    TransportRequest request = new TransportRequest(method, uri(base, path), body, timeout, headers);
+    TransportResponse response;
+    try {
+      response = context.transport().send(request);
+    } catch (IOException e) {
+      throw failed(base, request, e);
+    }
+    Exchange x = new Exchange(base, request, response);
+    checkTransient(x);
+    return x;
+  }
+
   /** An asynchronous GET at the current URL; {@code read} turns the answer into the result. */
   private <T> CompletableFuture<T> sendAsync(String path, Duration timeout, Function<Exchange, T> read) {
     URI base = endpoints.current();
     TransportRequest request = new TransportRequest("GET", uri(base, path), null, timeout, headers);
     CompletableFuture<TransportResponse> call;
     try {
-      call = transport.sendAsync(request);
+      call = context.transport().sendAsync(request);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<TransportResponse> theCall = call;
     CompletableFuture<T> result = call.handle((response, failure) -> {
       if (failure != null) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
-        throw new CompletionException(failed(base, request, cause));
+        throw new CompletionException(failed(base, request, HttpWatch.unwrap(failure)));
       }
-      try {
-        return read.apply(new Exchange(base, request, response));
-      } catch (RegistryException e) {
-        throw new CompletionException(e);
-      }
+      return read.apply(new Exchange(base, request, response));
     });
-    result.whenComplete((view, failure) -> {
+    result.whenComplete((value, failure) -> {
       if (result.isCancelled()) {
         theCall.cancel(true);
       }
@@ -179,7 +221,11 @@ final class HttpRegistryBackend implements RegistryBackend {
     return result;
   }
 
-  private ServiceView view(Exchange x, String service, String stage) {
+  private static StageViews one(dev.registry.client.ServiceView view) {
+    return new StageViews(view.stage(), view.index(), null, true, Map.of(view.service(), view));
+  }
+
+  private dev.registry.client.ServiceView view(Exchange x, String service, String stage) {
     int code = x.response.code();
     if (code == 200 || (code == 404 && isUnknown(x.response))) {
       try {
@@ -195,27 +241,9 @@ final class HttpRegistryBackend implements RegistryBackend {
     return "/discover/" + service + "?stage=" + stage;
   }
 
-  private record Exchange(URI base, TransportRequest request, TransportResponse response) {}
-
-  /** One attempt at the current URL; transient failures throw and move to the next URL. */
-  private Exchange exchange(String method, String path, @Nullable String body, Duration timeout) {
-    URI base = endpoints.current();
-    TransportRequest request = new TransportRequest(method, uri(base, path), body, timeout, headers);
-    TransportResponse response;
-    try {
-      response = transport.send(request);
-    } catch (IOException e) {
-      throw failed(base, request, e);
-    }
-    Exchange x = new Exchange(base, request, response);
-    checkTransient(x);
-    return x;
-  }
-
   private void checkTransient(Exchange x) {
     int code = x.response.code();
     if (code >= 500 || code == 429) {
-      counters.registryFailures.increment();
       endpoints.failed(x.base);
       throw new RegistryUnavailableException(describe(x) + " answered " + code + ": "
           + JsonCodec.error(x.response.body()).message(), code, null);
@@ -223,7 +251,6 @@ final class HttpRegistryBackend implements RegistryBackend {
   }
 
   private RegistryUnavailableException failed(URI base, TransportRequest request, Throwable e) {
-    counters.registryFailures.increment();
     endpoints.failed(base);
     if (e instanceof RegistryUnavailableException u) {
       return u;
@@ -236,7 +263,6 @@ final class HttpRegistryBackend implements RegistryBackend {
   private RegistryException refusal(Exchange x) {
     int code = x.response.code();
     JsonCodec.Error error = JsonCodec.error(x.response.body());
-    counters.registryFailures.increment();
     if (code == 404 || code < 400 || code >= 500) {
       endpoints.failed(x.base);
       return new RegistryUnavailableException(
@@ -248,8 +274,7 @@ final class HttpRegistryBackend implements RegistryBackend {
         code, error.error());
   }
 
-  private RegistryUnavailableException unreadable(Exchange x, IOException e) {
-    counters.registryFailures.increment();
+  private static RegistryUnavailableException unreadable(Exchange x, IOException e) {
     return new RegistryUnavailableException(
         describe(x) + " answered an unreadable body: " + e.getMessage(), x.response.code(), e);
   }
@@ -274,5 +299,10 @@ final class HttpRegistryBackend implements RegistryBackend {
       throw new IllegalStateException("stage not resolved: " + instance);
     }
     return stage;
+  }
+
+  @Override
+  public String toString() {
+    return "HttpRegistryBackend" + endpoints.all();
   }
 }

@@ -7,10 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Carries the client's HTTP requests to the registry. Every byte the client sends goes
- * through this seam. The default is built on OkHttp and is created lazily, on the first
- * request; a lighter transport (for example one on {@code java.net.http}, for a Lambda cold
- * start) plugs in through {@link dev.registry.client.RegistryClient.Builder#transport}.
+ * Carries a client's HTTP requests to the registry: every byte an HTTP-based backend sends goes
+ * through it ({@link BackendContext#transport()}). The core makes one on OkHttp for a
+ * background client and one on the JDK's {@code HttpURLConnection} for an inline client (AWS
+ * Lambda: nothing to load beyond {@code java.base}); another plugs in through
+ * {@link dev.registry.client.RegistryClient.Builder#transport}.
  *
  * <p>One abstract method, {@link #sendAsync}; {@link #send} has a default on top of it.
  * Implementations must be thread-safe. A transport given to the builder belongs to the
@@ -18,24 +19,6 @@ import java.util.concurrent.ExecutionException;
  */
 @FunctionalInterface
 public interface HttpTransport {
-
-  /**
-   * Returns a light transport on the JDK's {@link java.net.HttpURLConnection}: it loads
-   * nothing beyond {@code java.base} and sets up no TLS for an {@code http://} registry, so it
-   * suits a cold start (AWS Lambda) where the client works inline and sends a few short
-   * requests. Each call is bounded by its request's timeout (the connect, then each read by
-   * what remains). {@link #sendAsync} runs on a new daemon thread per call, which suits the
-   * inline mode (no long-polls) but not many watches: keep the default OkHttp transport for
-   * long-running services. Stateless; there is nothing to close. {@code https} URLs trust the
-   * JVM's default store, or, given to a builder with
-   * {@link dev.registry.client.RegistryClient.Builder#trustedCertificates(java.util.List)
-   * trustedCertificates}, those certificates only (host names still verified).
-   *
-   * @return a new transport
-   */
-  static HttpTransport urlConnection() {
-    return new dev.registry.client.internal.UrlConnectionTransport();
-  }
 
   /**
    * Sends a request without blocking. The client uses it for long-polls, which stay open up

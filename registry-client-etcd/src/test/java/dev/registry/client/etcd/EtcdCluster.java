@@ -2,6 +2,7 @@ package dev.registry.client.etcd;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.server.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -14,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +36,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -77,14 +82,20 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
 
   private final int size;
   private final List<String> extraFlags;
+  private final @Nullable TestCertificates tls;
   private final HttpClient http;
   private final List<Member> members = new ArrayList<>();
   private Path directory;
 
-  private EtcdCluster(int size, List<String> extraFlags) {
+  private EtcdCluster(int size, List<String> extraFlags, @Nullable TestCertificates tls) {
     this.size = size;
     this.extraFlags = List.copyOf(extraFlags);
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    this.tls = tls;
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (tls != null) {
+      http.sslContext(tls.trustingContext());
+    }
+    this.http = http.build();
   }
 
   /**
@@ -97,7 +108,84 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
     if (size < 1) {
       throw new IllegalArgumentException("size must be >= 1: " + size);
     }
-    return new EtcdCluster(size, List.of());
+    return new EtcdCluster(size, List.of(), null);
+  }
+
+  /**
+   * A cluster like this one whose members also get {@code flags} (for example
+   * {@code --auth-token-ttl 1}).
+   *
+   * @param flags etcd command line flags
+   * @return a new cluster, not started
+   */
+  public EtcdCluster withFlags(String... flags) {
+    List<String> all = new ArrayList<>(extraFlags);
+    all.addAll(List.of(flags));
+    return new EtcdCluster(size, all, tls);
+  }
+
+  /**
+   * A cluster like this one whose members serve clients over TLS only, with the certificate of
+   * {@code certificates} (for 127.0.0.1 and localhost); its gateway URLs are {@code https}.
+   *
+   * @param certificates the members' certificate and key
+   * @return a new cluster, not started
+   */
+  public EtcdCluster withTls(TestCertificates certificates) {
+    try {
+      Path key = certificates.keyStore.resolveSibling("server.key");
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(certificates.keyStore)) {
+        store.load(in, TestCertificates.PASSWORD.toCharArray());
+      }
+      byte[] pkcs8 = store.getKey("registry", TestCertificates.PASSWORD.toCharArray()).getEncoded();
+      Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
+          + "\n-----END PRIVATE KEY-----\n");
+      List<String> all = new ArrayList<>(extraFlags);
+      all.addAll(List.of("--cert-file", certificates.certificatePem.toString(), "--key-file", key.toString()));
+      return new EtcdCluster(size, all, certificates);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Turns etcd's authentication on: a {@code root} user with {@code rootPassword}, and
+   * {@code user} with {@code password} and a role that may read and write every key.
+   *
+   * @param rootPassword the password of root
+   * @param user the application's user
+   * @param password its password
+   */
+  public void enableAuth(String rootPassword, String user, String password) {
+    String all = "\"AA==\""; // key "\0" to range end "\0": every key
+    call("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"" + rootPassword + "\"}");
+    call("/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
+    call("/v3/auth/role/add", "{\"name\":\"app\"}");
+    call("/v3/auth/role/grant", "{\"name\":\"app\",\"perm\":{\"permType\":\"READWRITE\",\"key\":" + all
+        + ",\"range_end\":" + all + "}}");
+    call("/v3/auth/user/add", "{\"name\":\"" + user + "\",\"password\":\"" + password + "\"}");
+    call("/v3/auth/user/grant", "{\"user\":\"" + user + "\",\"role\":\"app\"}");
+    call("/v3/auth/enable", "{}");
+  }
+
+  private void call(String path, String body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(leader().clientUrl() + path))
+        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -169,7 +257,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
    * @return one URL per member
    */
   public List<URI> clientUrls() {
-    return clientUrls("http");
+    return clientUrls(tls == null ? "http" : "https");
   }
 
   /**
@@ -228,6 +316,16 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
     awaitReady();
   }
 
+  /**
+   * Kills every member, deletes their data, and starts them again on the same ports and names:
+   * a cluster that lost everything, at the same addresses.
+   */
+  public void wipeAndRestartAll() {
+    killAll();
+    members.forEach(m -> deleteQuietly(m.dataDir));
+    restartAll();
+  }
+
   /** Kills every member and deletes the data. Idempotent. */
   @Override
   public void close() {
@@ -279,7 +377,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
       this.peerPort = peerPort;
       this.dataDir = dataDir;
       this.log = dataDir.resolveSibling(name + ".log");
-      String client = "http://127.0.0.1:" + clientPort;
+      String client = (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
       String peer = "http://127.0.0.1:" + peerPort;
       List<String> c = new ArrayList<>();
       if (Files.isExecutable(SETPRIV)) {
@@ -325,7 +423,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
      * @return {@code http://127.0.0.1:port}
      */
     public URI clientUrl() {
-      return clientUrl("http");
+      return clientUrl(tls == null ? "http" : "https");
     }
 
     /**

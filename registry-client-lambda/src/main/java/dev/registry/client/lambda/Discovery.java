@@ -1,9 +1,10 @@
 package dev.registry.client.lambda;
 
+import dev.registry.client.InlineRegistryClient;
 import dev.registry.client.NoInstanceAvailableException;
-import dev.registry.client.RegistryClient;
 import dev.registry.client.RegistryException;
 import dev.registry.client.ServiceInstance;
+import dev.registry.client.ServiceLookup;
 import dev.registry.client.ServiceView;
 import java.util.List;
 
@@ -15,12 +16,12 @@ import java.util.List;
  * @see LambdaRegistry#begin
  */
 public final class Discovery {
-  private final RegistryClient client;
-  private final String stage;
+  private final InlineRegistryClient client;
+  private final ServiceLookup lookup;
 
-  Discovery(RegistryClient client, String stage) {
+  Discovery(InlineRegistryClient client, ServiceLookup lookup) {
     this.client = client;
-    this.stage = stage;
+    this.lookup = lookup;
   }
 
   /**
@@ -33,7 +34,7 @@ public final class Discovery {
    *     reached
    */
   public ServiceInstance choose(String service) {
-    return client.choose(service, stage);
+    return lookup.choose(service);
   }
 
   /**
@@ -45,7 +46,7 @@ public final class Discovery {
    *     reached
    */
   public List<ServiceInstance> instances(String service) {
-    return client.instances(service, stage);
+    return lookup.instances(service);
   }
 
   /**
@@ -58,7 +59,7 @@ public final class Discovery {
    *     reached
    */
   public ServiceView view(String service) {
-    return client.view(service, stage);
+    return lookup.view(service);
   }
 
   /**
@@ -67,20 +68,21 @@ public final class Discovery {
    * @return the stage
    */
   public String stage() {
-    return stage;
+    return lookup.stage();
   }
 
   /**
-   * Returns the container's client, for lookups in other stages.
+   * Returns the container's client: lookups in other stages ({@code inStage}), and reports of
+   * how calls to instances went ({@code reportFailure}, {@code reportSuccess}).
    *
    * @return the client
    */
-  public RegistryClient client() {
+  public InlineRegistryClient client() {
     return client;
   }
 
   @Override
   public String toString() {
-    return "Discovery{stage=" + stage + ", " + client + "}";
+    return "Discovery{stage=" + lookup.stage() + ", " + client + "}";
   }
 }

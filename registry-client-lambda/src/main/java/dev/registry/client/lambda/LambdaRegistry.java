@@ -3,7 +3,7 @@ package dev.registry.client.lambda;
 import static java.util.Objects.requireNonNull;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.registry.client.RegistryClient;
+import dev.registry.client.InlineRegistryClient;
 import dev.registry.client.RegistryException;
 import dev.registry.client.ServiceInstance;
 import java.net.URI;
@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry of one Lambda container: one {@link RegistryClient} made at container start
- * and used by every invocation, so that lookups are cached across invocations. The handler
+ * The registry of one Lambda container: one {@link InlineRegistryClient} made at container
+ * start and used by every invocation, so that lookups are cached across invocations. The handler
  * wrappers hold one; use it directly in a handler of your own by calling {@link #begin} at the
  * start of each invocation.
  *
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class LambdaRegistry implements AutoCloseable {
 
   private final LambdaSettings settings;
-  private final RegistryClient client;
+  private final InlineRegistryClient client;
   private final Clock clock;
   private final Set<String> warmed = ConcurrentHashMap.newKeySet();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
@@ -55,7 +55,7 @@ public final class LambdaRegistry implements AutoCloseable {
     return LoggerFactory.getLogger("dev.registry.client.lambda");
   }
 
-  private LambdaRegistry(LambdaSettings settings, RegistryClient client, Clock clock) {
+  private LambdaRegistry(LambdaSettings settings, InlineRegistryClient client, Clock clock) {
     this.settings = settings;
     this.client = client;
     this.clock = clock;
@@ -83,25 +83,24 @@ public final class LambdaRegistry implements AutoCloseable {
    */
   public static LambdaRegistry create(LambdaSettings settings) {
     requireNonNull(settings, "settings");
-    return new LambdaRegistry(settings, settings.clientBuilder().build(), Clock.systemUTC());
+    return new LambdaRegistry(settings, settings.clientBuilder().buildInline(), Clock.systemUTC());
   }
 
   /**
    * Makes a registry over a client of your own, for example one from
-   * {@link LambdaSettings#clientBuilder()} with another clock. Build it with
-   * {@code backgroundRefresh(false)}: Lambda freezes the container between invocations. The
-   * registry closes the client when it is closed.
+   * {@link LambdaSettings#clientBuilder()} with another clock. The registry closes the client
+   * when it is closed.
    *
    * @param settings the settings (stage, self-registration, warm-up, work budget)
    * @param client the client
    * @return the registry
    */
-  public static LambdaRegistry create(LambdaSettings settings, RegistryClient client) {
+  public static LambdaRegistry create(LambdaSettings settings, InlineRegistryClient client) {
     return create(settings, client, Clock.systemUTC());
   }
 
   /**
-   * Like {@link #create(LambdaSettings, RegistryClient)}, with the clock that spaces the
+   * Like {@link #create(LambdaSettings, InlineRegistryClient)}, with the clock that spaces the
    * attempts of a failed warm-up or self-registration (tests give the client's fake clock).
    *
    * @param settings the settings
@@ -109,7 +108,7 @@ public final class LambdaRegistry implements AutoCloseable {
    * @param clock the clock
    * @return the registry
    */
-  public static LambdaRegistry create(LambdaSettings settings, RegistryClient client, Clock clock) {
+  public static LambdaRegistry create(LambdaSettings settings, InlineRegistryClient client, Clock clock) {
     return new LambdaRegistry(requireNonNull(settings, "settings"), requireNonNull(client, "client"),
         requireNonNull(clock, "clock"));
   }
@@ -140,7 +139,7 @@ public final class LambdaRegistry implements AutoCloseable {
       // user's invocation either.
       log().warn("Due registry work failed; the cached views serve", e);
     }
-    return new Discovery(client, stage);
+    return new Discovery(client, client.inStage(stage));
   }
 
   /**
@@ -185,7 +184,7 @@ public final class LambdaRegistry implements AutoCloseable {
         .stage(stage)
         .build();
     try {
-      client.registerOnce(instance);
+      client.register(instance);
       registered.add(stage);
     } catch (RegistryException e) {
       registerRetryAt.put(stage, now + settings.cacheTtl().toMillis());
@@ -199,7 +198,7 @@ public final class LambdaRegistry implements AutoCloseable {
    *
    * @return the client
    */
-  public RegistryClient client() {
+  public InlineRegistryClient client() {
     return client;
   }
 

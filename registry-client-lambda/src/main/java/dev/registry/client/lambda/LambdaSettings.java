@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.registry.client.RegistryClient;
 import dev.registry.client.RetryPolicy;
-import dev.registry.client.spi.HttpTransport;
+import dev.registry.client.ServiceInstance;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -18,58 +18,65 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The adapter's configuration, read from environment variables by {@link #fromEnvironment()}:
+ * The adapter's configuration, read from environment variables by {@link #fromEnvironment()}.
+ * Each variable is one component of the record:
  *
  * <table>
  * <caption>Environment variables</caption>
- * <tr><th>variable</th><th>meaning</th><th>default</th></tr>
- * <tr><td>{@code REGISTRY_URLS}</td><td>registry URLs, comma-separated</td><td>required</td></tr>
- * <tr><td>{@code REGISTRY_STAGE}</td><td>the stage of lookups and of the self-registration</td>
- *     <td>the alias of the invoked ARN ({@code ...:function:orders:prod} gives {@code prod}),
- *     else {@code default}</td></tr>
- * <tr><td>{@code REGISTRY_CACHE_TTL}</td><td>age past which a cached view is fetched again, inline
- *     ({@code 30s}, {@code 500ms}, {@code 2m} or plain seconds)</td><td>{@code 30s}</td></tr>
- * <tr><td>{@code REGISTRY_REQUEST_TIMEOUT}</td><td>bound of one call to the registry</td>
- *     <td>{@code 1s}</td></tr>
- * <tr><td>{@code REGISTRY_WORK_BUDGET}</td><td>the most time an invocation spends on due work
- *     (lease renewal, refreshes)</td><td>{@code 300ms}</td></tr>
- * <tr><td>{@code REGISTRY_WARM_UP}</td><td>fetch every service of the stage in one call (the
- *     catalog) at the first invocation</td><td>{@code true}</td></tr>
- * <tr><td>{@code REGISTRY_SERVICE_NAME}</td><td>self-registration: the function's service
- *     name</td><td>none: no self-registration</td></tr>
- * <tr><td>{@code REGISTRY_SERVICE_ADDRESS}</td><td>self-registration: the function's endpoint
- *     (an API Gateway or function URL)</td><td>none: no self-registration</td></tr>
- * <tr><td>{@code REGISTRY_INSTANCE_ID}</td><td>self-registration: the instance id, shared by all
- *     containers of the function</td><td>the service name</td></tr>
- * <tr><td>{@code REGISTRY_LEASE_TTL}</td><td>self-registration: the lease (1 s to 1 h), renewed
- *     by invocations once a third of it has passed</td><td>{@code 15m}</td></tr>
- * <tr><td>{@code REGISTRY_TOKEN}</td><td>the registry's shared token, sent as
+ * <tr><th>variable (component)</th><th>meaning</th><th>default</th></tr>
+ * <tr><td>{@code REGISTRY_URLS} ({@code registryUrls})</td><td>registry URLs,
+ *     comma-separated, tried in turn</td><td>required</td></tr>
+ * <tr><td>{@code REGISTRY_STAGE} ({@code stage})</td><td>the stage of lookups and of the
+ *     self-registration</td><td>the alias of the invoked ARN ({@code ...:function:orders:prod}
+ *     gives {@code prod}), else {@code default}</td></tr>
+ * <tr><td>{@code REGISTRY_CACHE_TTL} ({@code cacheTtl})</td><td>age past which a cached view is
+ *     fetched again, inline ({@code 30s}, {@code 500ms}, {@code 2m} or plain seconds)</td>
+ *     <td>{@code 30s}</td></tr>
+ * <tr><td>{@code REGISTRY_REQUEST_TIMEOUT} ({@code requestTimeout})</td><td>bound of one call to
+ *     the registry</td><td>{@code 1s}</td></tr>
+ * <tr><td>{@code REGISTRY_WORK_BUDGET} ({@code workBudget})</td><td>the most time an invocation
+ *     spends on due work (lease renewal, refreshes)</td><td>{@code 300ms}</td></tr>
+ * <tr><td>{@code REGISTRY_WARM_UP} ({@code warmUp})</td><td>fetch every service of the stage in
+ *     one call (the catalog) at the first invocation</td><td>{@code true}</td></tr>
+ * <tr><td>{@code REGISTRY_SERVICE_NAME} ({@code serviceName})</td><td>self-registration: the
+ *     function's service name</td><td>none: no self-registration</td></tr>
+ * <tr><td>{@code REGISTRY_SERVICE_ADDRESS} ({@code serviceAddress})</td><td>self-registration:
+ *     the function's endpoint (an API Gateway or function URL)</td><td>none: no
+ *     self-registration</td></tr>
+ * <tr><td>{@code REGISTRY_INSTANCE_ID} ({@code instanceId})</td><td>self-registration: the
+ *     instance id, shared by all containers of the function</td><td>the service name</td></tr>
+ * <tr><td>{@code REGISTRY_LEASE_TTL} ({@code leaseTtl})</td><td>self-registration: the lease
+ *     (1 s to 1 h), renewed by invocations once a third of it has passed</td>
+ *     <td>{@code 15m}</td></tr>
+ * <tr><td>{@code REGISTRY_TOKEN} ({@code token})</td><td>the registry's shared token, sent as
  *     {@code Authorization: Bearer} on every call (keep it in a secret store, not in the
- *     template)</td><td>none</td></tr>
- * <tr><td>{@code REGISTRY_TRUSTED_CERTIFICATES}</td><td>a PEM file of the certificates (a
- *     private CA, or the registry's self-signed certificate) that https registry URLs must
- *     chain to, such as one bundled with the function ({@code /var/task/registry-ca.pem}; a
- *     relative path is resolved against the working directory, {@code /var/task} on Lambda);
- *     host names are still verified. Read when the client is built, at container start</td>
- *     <td>none: the JVM's default trust store</td></tr>
+ *     template); never printed</td><td>none</td></tr>
+ * <tr><td>{@code REGISTRY_TRUSTED_CERTIFICATES} ({@code trustedCertificates})</td><td>a PEM file
+ *     of the certificates (a private CA, or the registry's self-signed certificate) that https
+ *     registry URLs must chain to, such as one bundled with the function
+ *     ({@code /var/task/registry-ca.pem}; a relative path is resolved against the working
+ *     directory, {@code /var/task} on Lambda); host names are still verified. Read by
+ *     {@link #clientBuilder()}, at container start</td><td>none: the JVM's default trust
+ *     store</td></tr>
  * </table>
  *
- * <p>A bad value throws {@link IllegalArgumentException} naming the variable and the value, at
- * container start.
+ * <p>The values are checked by the core's {@link RegistryClient.Builder} and
+ * {@link ServiceInstance.Builder}, when the settings are made: a bad one throws
+ * {@link IllegalArgumentException} naming it, at container start.
  *
- * @param registryUrls the registry URLs, tried in turn
- * @param stage the stage, or null to take it from the invoked alias
- * @param cacheTtl the age past which a cached view is fetched again
- * @param requestTimeout the bound of one call to the registry
- * @param workBudget the most time an invocation spends on due work
- * @param warmUp whether the first invocation of a stage fetches the whole catalog
- * @param serviceName the function's service name for self-registration, or null for none
- * @param serviceAddress the function's endpoint for self-registration, or null for none
- * @param instanceId the instance id of the self-registration, or null for the service name
- * @param leaseTtl the lease of the self-registration
- * @param token the registry's shared token, or null for an open registry; never printed
- * @param trustedCertificates a PEM file of the certificates https registry URLs must chain to,
- *     or null for the JVM's default trust store; read by {@link #clientBuilder()}
+ * @param registryUrls {@code REGISTRY_URLS}
+ * @param stage {@code REGISTRY_STAGE}, or null to take it from the invoked alias
+ * @param cacheTtl {@code REGISTRY_CACHE_TTL}
+ * @param requestTimeout {@code REGISTRY_REQUEST_TIMEOUT}
+ * @param workBudget {@code REGISTRY_WORK_BUDGET}
+ * @param warmUp {@code REGISTRY_WARM_UP}
+ * @param serviceName {@code REGISTRY_SERVICE_NAME}, or null for no self-registration
+ * @param serviceAddress {@code REGISTRY_SERVICE_ADDRESS}, or null for no self-registration
+ * @param instanceId {@code REGISTRY_INSTANCE_ID}, or null for the service name
+ * @param leaseTtl {@code REGISTRY_LEASE_TTL}
+ * @param token {@code REGISTRY_TOKEN}, or null for an open registry
+ * @param trustedCertificates {@code REGISTRY_TRUSTED_CERTIFICATES}, or null for the JVM's
+ *     default trust store
  */
 public record LambdaSettings(
     List<URI> registryUrls,
@@ -86,11 +93,9 @@ public record LambdaSettings(
     @Nullable Path trustedCertificates) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /**
-   * Checks the components.
+   * Checks the components, with the core's builders.
    *
    * @throws IllegalArgumentException if a component is out of range, or only one of the
    *     service name and address is set; the message names it
@@ -98,57 +103,19 @@ public record LambdaSettings(
    */
   public LambdaSettings {
     registryUrls = List.copyOf(requireNonNull(registryUrls, "registryUrls"));
-    if (registryUrls.isEmpty()) {
-      throw new IllegalArgumentException("registryUrls must not be empty: " + registryUrls);
-    }
-    positive("cacheTtl", cacheTtl);
-    positive("requestTimeout", requestTimeout);
-    positive("workBudget", workBudget);
-    positive("leaseTtl", leaseTtl);
-    if (leaseTtl.compareTo(Duration.ofSeconds(1)) < 0 || leaseTtl.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("leaseTtl must be between 1 s and 1 h: " + leaseTtl);
-    }
-    if (stage != null) {
-      name("stage", stage);
-    }
-    if (serviceName != null) {
-      name("serviceName", serviceName);
-    }
-    if (instanceId != null && !ID.matcher(instanceId).matches()) {
-      throw new IllegalArgumentException(
-          "instanceId must be 1 to 128 characters from A-Z a-z 0-9 . _ - : : '" + instanceId + "'");
+    requireNonNull(workBudget, "workBudget");
+    if (workBudget.isNegative() || workBudget.isZero()) {
+      throw new IllegalArgumentException("workBudget must be > 0: " + workBudget);
     }
     if ((serviceName == null) != (serviceAddress == null)) {
       throw new IllegalArgumentException("serviceName and serviceAddress go together: "
           + serviceName + ", " + serviceAddress);
     }
-  }
-
-  /**
-   * The settings without trusted certificates (the JVM's default trust store): the canonical
-   * constructor as it was before {@code trustedCertificates}, kept so that code calling it with
-   * eleven arguments still compiles and runs.
-   *
-   * @param registryUrls the registry URLs, tried in turn
-   * @param stage the stage, or null to take it from the invoked alias
-   * @param cacheTtl the age past which a cached view is fetched again
-   * @param requestTimeout the bound of one call to the registry
-   * @param workBudget the most time an invocation spends on due work
-   * @param warmUp whether the first invocation of a stage fetches the whole catalog
-   * @param serviceName the function's service name for self-registration, or null for none
-   * @param serviceAddress the function's endpoint for self-registration, or null for none
-   * @param instanceId the instance id of the self-registration, or null for the service name
-   * @param leaseTtl the lease of the self-registration
-   * @param token the registry's shared token, or null for an open registry; never printed
-   * @throws IllegalArgumentException as the canonical constructor
-   * @throws NullPointerException as the canonical constructor
-   */
-  public LambdaSettings(List<URI> registryUrls, @Nullable String stage, Duration cacheTtl,
-      Duration requestTimeout, Duration workBudget, boolean warmUp, @Nullable String serviceName,
-      @Nullable URI serviceAddress, @Nullable String instanceId, Duration leaseTtl,
-      @Nullable String token) {
-    this(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp, serviceName,
-        serviceAddress, instanceId, leaseTtl, token, null);
+    coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token);
+    if (serviceName != null && serviceAddress != null) {
+      ServiceInstance.builder(serviceName).id(instanceId != null ? instanceId : serviceName)
+          .address(serviceAddress);
+    }
   }
 
   /**
@@ -200,7 +167,13 @@ public record LambdaSettings(
     }
     List<URI> parsed = new ArrayList<>();
     for (String url : urls.split(",")) {
-      parsed.add(httpUri("REGISTRY_URLS", url.trim()));
+      parsed.add(uri("REGISTRY_URLS", url.trim()));
+    }
+    try {
+      RegistryClient.builder().registryUris(parsed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "REGISTRY_URLS must hold absolute http(s) URLs: '" + urls + "' (" + e.getMessage() + ")", e);
     }
     String address = blankToNull(env.get("REGISTRY_SERVICE_ADDRESS"));
     String pem = blankToNull(env.get("REGISTRY_TRUSTED_CERTIFICATES"));
@@ -212,7 +185,7 @@ public record LambdaSettings(
         duration(env, "REGISTRY_WORK_BUDGET", Duration.ofMillis(300)),
         bool(env, "REGISTRY_WARM_UP", true),
         blankToNull(env.get("REGISTRY_SERVICE_NAME")),
-        address == null ? null : httpUri("REGISTRY_SERVICE_ADDRESS", address),
+        address == null ? null : uri("REGISTRY_SERVICE_ADDRESS", address),
         blankToNull(env.get("REGISTRY_INSTANCE_ID")),
         duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)),
         blankToNull(env.get("REGISTRY_TOKEN")),
@@ -229,34 +202,20 @@ public record LambdaSettings(
   }
 
   /**
-   * Returns a client builder set up for Lambda from these settings: the light JDK transport,
-   * no background thread, no retry (a call that fails leaves the stale view serving), no
-   * shutdown hook, the cache TTL as refresh interval. Change what you need (a fake clock in
-   * tests) and build. With {@link #trustedCertificates()}, reads that file now (the JDK
-   * transport then trusts its certificates for https registry URLs); without, loads no TLS
-   * class.
+   * Returns a client builder set up for Lambda from these settings: no retry (a call that fails
+   * leaves the stale view serving), the cache TTL as refresh interval, the request timeout for
+   * deregistration too. Change what you need (a fake clock in tests) and
+   * {@link RegistryClient.Builder#buildInline() buildInline()}: an inline client starts no
+   * thread, and its transport is the JDK's. With {@link #trustedCertificates()}, reads that file
+   * now; without, loads no TLS class.
    *
    * @return a new builder
    * @throws IllegalArgumentException if the trusted certificates' file cannot be read or holds no
    *     certificate; the message names {@code REGISTRY_TRUSTED_CERTIFICATES} and the file
    */
   public RegistryClient.Builder clientBuilder() {
-    Duration idle = cacheTtl.compareTo(Duration.ofMinutes(5)) < 0
-        ? Duration.ofMinutes(10) : cacheTtl.multipliedBy(2);
-    RegistryClient.Builder builder = RegistryClient.builder()
-        .registryUris(registryUrls)
-        .transport(HttpTransport.urlConnection())
-        .backgroundRefresh(false)
-        .shutdownHook(false)
-        .retryPolicy(RetryPolicy.none())
-        .refreshInterval(cacheTtl)
-        .idleTimeout(idle)
-        .requestTimeout(requestTimeout)
-        .deregisterTimeout(requestTimeout)
-        .leaseTtl(leaseTtl);
-    if (token != null) {
-      builder.token(token);
-    }
+    RegistryClient.Builder builder =
+        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token);
     if (trustedCertificates != null) {
       try {
         builder.trustedCertificates(trustedCertificates);
@@ -265,6 +224,28 @@ public record LambdaSettings(
         throw new IllegalArgumentException("REGISTRY_TRUSTED_CERTIFICATES (trustedCertificates): "
             + e.getMessage(), e);
       }
+    }
+    return builder;
+  }
+
+  private static RegistryClient.Builder coreBuilder(List<URI> registryUrls, @Nullable String stage,
+      Duration cacheTtl, Duration requestTimeout, Duration leaseTtl, @Nullable String token) {
+    requireNonNull(cacheTtl, "cacheTtl");
+    Duration idle = cacheTtl.compareTo(Duration.ofMinutes(5)) < 0
+        ? Duration.ofMinutes(10) : cacheTtl.multipliedBy(2);
+    RegistryClient.Builder builder = RegistryClient.builder()
+        .registryUris(registryUrls)
+        .retryPolicy(RetryPolicy.none())
+        .refreshInterval(cacheTtl)
+        .idleTimeout(idle)
+        .requestTimeout(requestTimeout)
+        .deregisterTimeout(requestTimeout)
+        .leaseTtl(leaseTtl);
+    if (stage != null) {
+      builder.stage(stage);
+    }
+    if (token != null) {
+      builder.token(token);
     }
     return builder;
   }
@@ -283,7 +264,8 @@ public record LambdaSettings(
   /**
    * Returns the stage named by the alias of an invoked function ARN:
    * {@code arn:aws:lambda:eu-west-1:123456789012:function:orders:prod} gives {@code prod}.
-   * An unqualified ARN, a version ({@code :7}) or {@code $LATEST} has none.
+   * An unqualified ARN, a version ({@code :7}) or {@code $LATEST} has none, nor has an alias
+   * that is not a valid stage name.
    *
    * @param invokedFunctionArn the ARN, as {@code Context.getInvokedFunctionArn()} gives it
    * @return the alias, if the ARN has one that is a valid stage name
@@ -297,7 +279,12 @@ public record LambdaSettings(
       return Optional.empty();
     }
     String qualifier = parts[7];
-    if (qualifier.equals("$LATEST") || isVersion(qualifier) || !NAME.matcher(qualifier).matches()) {
+    if (qualifier.equals("$LATEST") || isVersion(qualifier)) {
+      return Optional.empty();
+    }
+    try {
+      RegistryClient.builder().stage(qualifier);
+    } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
     return Optional.of(qualifier);
@@ -316,15 +303,9 @@ public record LambdaSettings(
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  private static URI httpUri(String variable, String value) {
+  private static URI uri(String variable, String value) {
     try {
-      URI uri = new URI(value);
-      if (uri.getHost() == null
-          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw new IllegalArgumentException(
-            variable + " must hold absolute http(s) URLs: '" + value + "'");
-      }
-      return uri;
+      return new URI(value);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(variable + " must hold absolute http(s) URLs: '" + value + "'", e);
     }
@@ -366,20 +347,5 @@ public record LambdaSettings(
       return false;
     }
     throw new IllegalArgumentException(variable + " must be true or false: '" + value + "'");
-  }
-
-  private static void positive(String what, Duration value) {
-    requireNonNull(value, what);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(what + " must be > 0: " + value);
-    }
-  }
-
-  private static void name(String what, String value) {
-    if (!NAME.matcher(value).matches()) {
-      throw new IllegalArgumentException(what
-          + " must be 1 to 128 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit: '"
-          + value + "'");
-    }
   }
 }

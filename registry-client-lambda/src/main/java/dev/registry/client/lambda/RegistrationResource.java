@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
-import dev.registry.client.RegistryClient;
+import dev.registry.client.InlineRegistryClient;
 import dev.registry.client.RegistryException;
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RetryPolicy;
@@ -63,7 +63,7 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
   /** Time kept back to answer CloudFormation after the registry call. */
   private static final long ANSWER_MARGIN_MILLIS = 2_000;
 
-  private final RegistryClient client;
+  private final InlineRegistryClient client;
   private final Duration callBound;
 
   /**
@@ -86,7 +86,7 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
     this(settings.clientBuilder()
         .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(100))
             .maxBackoff(Duration.ofSeconds(1)).build())
-        .build(), settings.requestTimeout().multipliedBy(3).plusSeconds(2));
+        .buildInline(), settings.requestTimeout().multipliedBy(3).plusSeconds(2));
   }
 
   /**
@@ -99,7 +99,7 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
    *     without calling the registry
    * @throws IllegalArgumentException if the bound is not positive
    */
-  public RegistrationResource(RegistryClient client, Duration callBound) {
+  public RegistrationResource(InlineRegistryClient client, Duration callBound) {
     this.client = requireNonNull(client, "client");
     requireNonNull(callBound, "callBound");
     if (callBound.isNegative() || callBound.isZero()) {
@@ -176,7 +176,7 @@ public class RegistrationResource implements RequestHandler<CloudFormationCustom
       }
     }
     try {
-      ServiceInstance registered = client.registerOnce(instance).instance();
+      ServiceInstance registered = client.register(instance).instance();
       Map<String, String> data = new LinkedHashMap<>();
       data.put("ServiceName", registered.service());
       data.put("Stage", String.valueOf(registered.stage()));

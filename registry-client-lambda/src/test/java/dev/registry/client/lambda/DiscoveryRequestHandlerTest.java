@@ -62,11 +62,11 @@ class DiscoveryRequestHandlerTest {
   LambdaSettings settings(String stage, String service, URI address) {
     return new LambdaSettings(List.of(server.url("/").uri()), stage, Duration.ofSeconds(30),
         Duration.ofMillis(500), Duration.ofMillis(500), true, service, address, null,
-        Duration.ofSeconds(60), null);
+        Duration.ofSeconds(60), null, null);
   }
 
   PaymentTarget handler(LambdaSettings settings) {
-    lambda = LambdaRegistry.create(settings, settings.clientBuilder().clock(clock).build(), clock);
+    lambda = LambdaRegistry.create(settings, settings.clientBuilder().clock(clock).buildInline(), clock);
     return new PaymentTarget(lambda);
   }
 
@@ -159,7 +159,7 @@ class DiscoveryRequestHandlerTest {
     String answer = handler.handleRequest("{}", TestContext.alias("prod"));
 
     assertThat(answer).isEqualTo("prod http://10.0.0.1:80");
-    assertThat(lambda.client().view("payment-service", "prod").stale()).isTrue();
+    assertThat(lambda.client().inStage("prod").view("payment-service").stale()).isTrue();
     assertThat(lambda.client().stats().heartbeatsFailed()).isEqualTo(1);
   }
 
@@ -264,7 +264,7 @@ class DiscoveryRequestHandlerTest {
   void theStreamWrapperServesLookupsFromTheContainersCache() throws Exception {
     registry.answer("/catalog", FakeRegistry.catalog("prod", "payment-service", "http://10.0.0.1:80"));
     LambdaSettings settings = settings(null, null, null);
-    lambda = LambdaRegistry.create(settings, settings.clientBuilder().clock(clock).build(), clock);
+    lambda = LambdaRegistry.create(settings, settings.clientBuilder().clock(clock).buildInline(), clock);
     StreamTarget handler = new StreamTarget(lambda);
 
     for (int i = 0; i < 3; i++) {

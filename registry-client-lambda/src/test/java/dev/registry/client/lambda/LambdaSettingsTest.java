@@ -63,14 +63,14 @@ class LambdaSettingsTest {
       assertThat(s.token()).isEqualTo("s3cret-t0ken");
       assertThat(s.toString()).doesNotContain("s3cret-t0ken").contains("token=(set)");
 
-      try (dev.registry.client.RegistryClient client = s.clientBuilder().build()) {
-        client.registerOnce(dev.registry.client.ServiceInstance.builder("orders")
+      try (dev.registry.client.InlineRegistryClient client = s.clientBuilder().buildInline()) {
+        client.register(dev.registry.client.ServiceInstance.builder("orders")
             .id("orders-1").address("http://127.0.0.1:9000").build());
         assertThat(client.instances("orders")).hasSize(1);
       }
-      try (dev.registry.client.RegistryClient client = LambdaSettings.fromEnvironment(Map.of(
-          "REGISTRY_URLS", server.uri().toString())).clientBuilder().build()) {
-        assertThatThrownBy(() -> client.registerOnce(dev.registry.client.ServiceInstance
+      try (dev.registry.client.InlineRegistryClient client = LambdaSettings.fromEnvironment(Map.of(
+          "REGISTRY_URLS", server.uri().toString())).clientBuilder().buildInline()) {
+        assertThatThrownBy(() -> client.register(dev.registry.client.ServiceInstance
             .builder("orders").id("orders-2").address("http://127.0.0.1:9001").build()))
             .hasMessageContaining("401");
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
+import dev.registry.client.InlineRegistryClient;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.ServiceInstance;
 import dev.registry.server.RegistryServer;
@@ -29,10 +30,10 @@ class RegistrationResourceTest {
   final RegistryServer server = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
   final LambdaSettings settings = new LambdaSettings(List.of(server.uri()), null,
       Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(300), true, null, null, null,
-      Duration.ofMinutes(30), null);
+      Duration.ofMinutes(30), null, null);
   final RegistrationResource resource = new RegistrationResource(settings);
-  final RegistryClient reader = RegistryClient.builder().registryUris(List.of(server.uri()))
-      .backgroundRefresh(false).refreshInterval(Duration.ofMillis(1)).shutdownHook(false).build();
+  final InlineRegistryClient reader = RegistryClient.builder().registryUris(List.of(server.uri()))
+      .refreshInterval(Duration.ofMillis(1)).buildInline();
 
   @AfterEach
   void tearDown() {
@@ -79,7 +80,7 @@ class RegistrationResourceTest {
   }
 
   List<ServiceInstance> registered() {
-    return reader.instances("orders", "prod");
+    return reader.inStage("prod").instances("orders");
   }
 
   @Test
@@ -202,7 +203,7 @@ class RegistrationResourceTest {
 
   @Test
   void anUnexpectedFailureIsStillAnsweredFailed() throws Exception {
-    RegistryClient closed = settings.clientBuilder().build();
+    InlineRegistryClient closed = settings.clientBuilder().buildInline();
     closed.close();
     RegistrationResource broken = new RegistrationResource(closed, Duration.ofSeconds(5));
     cloudFormation.enqueue(new MockResponse.Builder().code(200).build());

@@ -27,7 +27,7 @@ class TlsColdPathTest {
   static final Predicate<String> TLS = name -> name.startsWith("javax.net.ssl.")
       || name.equals("java.security.KeyStore")
       || name.equals("java.security.cert.CertificateFactory")
-      || name.equals("dev.registry.client.internal.TrustedTls");
+      || name.equals("dev.registry.client.TrustedTls");
 
   /** Loads every class itself (child-first) and remembers which. */
   static final class RecordingLoader extends URLClassLoader {
@@ -77,7 +77,7 @@ class TlsColdPathTest {
       Map<String, String> env = new HashMap<>(Map.of("REGISTRY_URLS", server.uri().toString()));
 
       Set<String> plain = run(env);
-      assertThat(plain).contains("dev.registry.client.internal.UrlConnectionTransport");
+      assertThat(plain).contains("dev.registry.client.UrlConnectionTransport");
       assertThat(plain).as("no TLS class without REGISTRY_TRUSTED_CERTIFICATES").noneMatch(TLS);
 
       env.put("REGISTRY_TRUSTED_CERTIFICATES", certificates.certificatePem.toString());

@@ -117,20 +117,20 @@ class TrustedCertificatesTest {
   }
 
   @Test
-  void theElevenArgumentConstructorTrustsTheDefaultsAndWithTrustedCertificatesSetsTheFile() {
-    LambdaSettings eleven = new LambdaSettings(List.of(server.uri()), null, Duration.ofSeconds(30),
+  void settingsWithoutCertificatesTrustTheDefaultsAndWithTrustedCertificatesSetsTheFile() {
+    LambdaSettings plain = new LambdaSettings(List.of(server.uri()), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15), null);
-    assertThat(eleven.trustedCertificates()).isNull();
-    assertThat(eleven).isEqualTo(LambdaSettings.of(server.uri()));
+        Duration.ofMinutes(15), null, null);
+    assertThat(plain.trustedCertificates()).isNull();
+    assertThat(plain).isEqualTo(LambdaSettings.of(server.uri()));
 
-    LambdaSettings trusting = eleven.withTrustedCertificates(certificates.certificatePem);
+    LambdaSettings trusting = plain.withTrustedCertificates(certificates.certificatePem);
     assertThat(trusting.trustedCertificates()).isEqualTo(certificates.certificatePem);
-    assertThat(trusting.withTrustedCertificates(null)).isEqualTo(eleven);
-    try (dev.registry.client.RegistryClient client = trusting.clientBuilder().build()) {
-      client.registerOnce(dev.registry.client.ServiceInstance.builder("orders").id("orders-2")
+    assertThat(trusting.withTrustedCertificates(null)).isEqualTo(plain);
+    try (dev.registry.client.InlineRegistryClient client = trusting.clientBuilder().buildInline()) {
+      client.register(dev.registry.client.ServiceInstance.builder("orders").id("orders-2")
           .address("https://10.0.0.2:8443").stage("constructed").build());
-      assertThat(client.instances("orders", "constructed")).hasSize(1);
+      assertThat(client.inStage("constructed").instances("orders")).hasSize(1);
     }
   }
 }

@@ -1,0 +1,46 @@
+package dev.registry.client;
+
+import static dev.registry.client.Logs.log;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Calls the user's {@link EventListener} safely, and tracks whether the registry is reachable
+ * so that an outage logs one WARN when it starts and one INFO when it ends.
+ */
+final class Events {
+
+  private final EventListener listener;
+  private final AtomicBoolean registryUp = new AtomicBoolean(true);
+
+  Events(EventListener listener) {
+    this.listener = listener;
+  }
+
+  void fire(Consumer<EventListener> event) {
+    try {
+      event.accept(listener);
+    } catch (RuntimeException e) {
+      log().warn("EventListener {} threw; ignored", listener, e);
+    }
+  }
+
+  /** A call to the registry succeeded. */
+  void registryReachable() {
+    if (registryUp.compareAndSet(false, true)) {
+      log().info("Registry reachable again");
+      fire(EventListener::registryAvailable);
+    }
+  }
+
+  /** A call to the registry failed after its retries. */
+  void registryFailed(RegistryException cause) {
+    if (cause instanceof RegistryUnavailableException
+        && registryUp.compareAndSet(true, false)) {
+      log().warn("Registry unreachable, serving cached views until it is back: {}",
+          cause.getMessage());
+      fire(l -> l.registryUnavailable(cause));
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.registry.client;
+
+import static dev.registry.client.Logs.log;
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lookups of one stage, over a client's rooms: what both façades answer for their stage,
+ * and {@code inStage} for another. A lookup reads the cache and nothing else once the service
+ * is there; its first lookup fetches it, and a background client's watcher then watches it.
+ * An inline client (no watcher) refreshes a view older than the refresh interval on the
+ * caller's thread instead: one attempt, and the stale view serves when it fails.
+ */
+final class StageLookup implements ServiceLookup {
+  private final ClientContext ctx;
+  private final Views views;
+  private final Ejection ejection;
+  private final @Nullable Watcher watcher;
+  private final String stage;
+  private final long refreshMillis;
+
+  StageLookup(ClientContext ctx, Views views, Ejection ejection, @Nullable Watcher watcher, String stage) {
+    this.ctx = ctx;
+    this.views = views;
+    this.ejection = ejection;
+    this.watcher = watcher;
+    this.stage = stage;
+    this.refreshMillis = ctx.settings.refreshInterval().toMillis();
+  }
+
+  @Override
+  public ServiceInstance choose(String service) {
+    ViewHolder holder = lookup(service);
+    List<ServiceInstance> up = requireNonNull(holder.snapshot()).up();
+    if (up.isEmpty()) {
+      throw new NoInstanceAvailableException(service, stage);
+    }
+    return ejection.choose(holder, up);
+  }
+
+  @Override
+  public List<ServiceInstance> instances(String service) {
+    return view(service).instances();
+  }
+
+  @Override
+  public ServiceView view(String service) {
+    return requireNonNull(lookup(service).snapshot()).view();
+  }
+
+  /** Returns a loaded holder. The fast path reads the cache and nothing else. */
+  private ViewHolder lookup(String service) {
+    ensureOpen();
+    ctx.counters.lookups.increment();
+    ViewHolder holder = views.cached(service, stage);
+    if (holder != null && holder.snapshot() != null) {
+      if (watcher == null && ctx.clock.millis() - holder.checkedAtMillis() >= refreshMillis) {
+        views.refreshOlderThan(List.of(holder), ctx.settings.refreshInterval(), ClientContext.NO_DEADLINE);
+      } else {
+        ctx.counters.cacheHits.increment();
+      }
+      return holder;
+    }
+    holder = views.holder(service, stage);
+    if (!views.load(holder)) {
+      ctx.counters.cacheHits.increment();
+    }
+    if (watcher != null) {
+      watcher.watch(holder);
+    }
+    return holder;
+  }
+
+  @Override
+  public Watch watch(String service, ServiceListener listener) {
+    requireNonNull(listener, "listener");
+    ensureOpen();
+    ViewHolder holder = views.holder(service, stage);
+    try {
+      views.load(holder);
+    } catch (RegistryException e) {
+      log().debug("Watch of {} waits for the registry: {}", holder, e.toString());
+    }
+    if (watcher != null) {
+      watcher.watch(holder);
+    }
+    return holder.subscribe(listener);
+  }
+
+  @Override
+  public List<String> services() {
+    ensureOpen();
+    return views.services(stage);
+  }
+
+  @Override
+  public ServiceLookup inStage(String other) {
+    return new StageLookup(ctx, views, ejection, watcher, Names.checkName("stage", other));
+  }
+
+  @Override
+  public void reportFailure(ServiceInstance instance) {
+    ejection.reportFailure(instance);
+  }
+
+  @Override
+  public void reportSuccess(ServiceInstance instance) {
+    ejection.reportSuccess(instance);
+  }
+
+  @Override
+  public boolean isEjected(ServiceInstance instance) {
+    return ejection.isEjected(instance);
+  }
+
+  @Override
+  public String stage() {
+    return stage;
+  }
+
+  private void ensureOpen() {
+    if (ctx.isClosed()) {
+      throw new IllegalStateException("RegistryClient is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceLookup{" + ctx.settings.registryUrls() + ", stage=" + stage + "}";
+  }
+}

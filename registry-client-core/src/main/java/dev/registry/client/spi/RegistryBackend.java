@@ -1,0 +1,183 @@
+package dev.registry.client.spi;
+
+import dev.registry.client.RegistryRejectedException;
+import dev.registry.client.RegistryUnavailableException;
+import dev.registry.client.ServiceInstance;
+import dev.registry.client.Status;
+import dev.registry.client.Watch;
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A registry, in the client's own terms: what a client needs of a registry to register
+ * instances, keep their leases, and keep views of services fresh. The reference server's HTTP
+ * wire is one implementation; a backend for another store (etcd, an object store, ...)
+ * implements this interface and a {@link RegistryBackendProvider} for its URL scheme, and needs
+ * nothing else of the core.
+ *
+ * <h2>The contract</h2>
+ *
+ * <p><b>Life.</b> A client makes one backend, through its provider, at its first call to the
+ * registry (never when it is built), uses it from any thread, and closes it when the client
+ * closes. Methods are called concurrently: an implementation is thread-safe.
+ *
+ * <p><b>One attempt per call.</b> Each blocking method makes one attempt, bounded by its
+ * {@code timeout}, and returns or throws. Retries, backoff, deadlines, counting failures and
+ * telling the user's {@code EventListener} are the core's. When a registry has several members
+ * (several registry URLs), the backend picks which one to ask; after a failure it should move
+ * to another, so that the core's next attempt goes elsewhere.
+ *
+ * <p><b>Failures.</b> A failure that another attempt may not meet (no connection, a timeout, an
+ * overloaded or restarting member) is a {@link RegistryUnavailableException}: the core retries
+ * it and serves its cached views meanwhile. A refusal that the same request would meet again
+ * (invalid input, not authorized) is a {@link RegistryRejectedException}: not retried. Nothing
+ * else is thrown for the registry's behaviour; an answer the backend cannot read is a
+ * {@link RegistryUnavailableException} naming what was asked.
+ *
+ * <p><b>Leases.</b> {@link #register} keeps an instance for {@link BackendContext#leaseTtl()}
+ * unless {@link #renew} renews it. The backend may give each registration a handle (the
+ * reference server's instance secret, an etcd lease id): the core keeps it and hands it back in
+ * every later call about that registration, and never logs it. {@link #renew} and
+ * {@link #status} answer {@code false} when the registry no longer holds the registration (it
+ * expired, the registry lost it, someone else took its address): the core then registers the
+ * instance again, at once, with its latest status.
+ *
+ * <p><b>Views.</b> Every read answers a {@link StageViews}: views of services of one stage, the
+ * registry's index past which a watch misses nothing, and which run of the registry answered.
+ * A service the registry does not know is a view without instances, never an exception.
+ *
+ * <p><b>Watching.</b> A backend that can push changes, or hold a request until one happens,
+ * implements {@link #watch}. One that cannot keeps the default: the core then reads the stage
+ * every refresh interval instead (with {@link #catalog} when the backend has one, else with
+ * {@link #discover} per service).
+ */
+public interface RegistryBackend extends AutoCloseable {
+
+  /**
+   * Registers an instance, or registers it again (renewing its lease) when {@code handle} is
+   * the handle of its registration.
+   *
+   * @param instance the instance; its stage is set
+   * @param handle the handle this backend gave the instance's registration before, or null for
+   *     a first registration
+   * @param timeout the bound of the attempt
+   * @return the registration: the instance as the registry holds it (the registry may have
+   *     given it another id) and its handle
+   * @throws RegistryUnavailableException if the registry could not be reached
+   * @throws RegistryRejectedException if the registry refused the instance
+   */
+  Registered register(ServiceInstance instance, @Nullable String handle, Duration timeout);
+
+  /**
+   * Renews the lease of a registration.
+   *
+   * @param registration the registration
+   * @param timeout the bound of the attempt
+   * @return {@code false} when the registry no longer holds it: the core registers again
+   * @throws RegistryUnavailableException if the registry could not be reached
+   * @throws RegistryRejectedException if the registry refused the renewal
+   */
+  boolean renew(Registered registration, Duration timeout);
+
+  /**
+   * Changes the status of a registered instance, keeping its lease.
+   *
+   * @param registration the registration
+   * @param status the new status
+   * @param timeout the bound of the attempt
+   * @return {@code false} when the registry no longer holds it: the core registers again with
+   *     the new status
+   * @throws RegistryUnavailableException if the registry could not be reached
+   * @throws RegistryRejectedException if the registry refused the change
+   */
+  boolean status(Registered registration, Status status, Duration timeout);
+
+  /**
+   * Removes a registration, and ends its lease. The registration may be another client's (its
+   * handle is then null): the registry removes the instance it names.
+   *
+   * @param registration the registration
+   * @param timeout the bound of the attempt
+   * @return {@code false} when the registry did not hold it
+   * @throws RegistryUnavailableException if the registry could not be reached
+   * @throws RegistryRejectedException if the registry refused the removal
+   */
+  boolean deregister(Registered registration, Duration timeout);
+
+  /**
+   * Reads the view of one service: a {@linkplain StageViews#complete() complete} answer that
+   * holds it, without instances when the registry does not know the service.
+   *
+   * @param service the service
+   * @param stage the stage
+   * @param timeout the bound of the attempt
+   * @return the answer
+   * @throws RegistryUnavailableException if the registry could not be reached or its answer
+   *     could not be read
+   * @throws RegistryRejectedException if the registry refused the read
+   */
+  StageViews discover(String service, String stage, Duration timeout);
+
+  /**
+   * Reads every service of a stage that has instances, in one call: a
+   * {@linkplain StageViews#complete() complete} answer. The core warms a cache with it and, for
+   * a registry that cannot be watched, polls a stage with it. The default answers empty: a
+   * registry without a catalog, whose services the core then reads one by one.
+   *
+   * @param stage the stage
+   * @param timeout the bound of the attempt
+   * @return the answer, or empty when this registry has no catalog
+   * @throws RegistryUnavailableException if the registry could not be reached or its answer
+   *     could not be read
+   * @throws RegistryRejectedException if the registry refused the read
+   */
+  default Optional<StageViews> catalog(String stage, Duration timeout) {
+    return Optional.empty();
+  }
+
+  /**
+   * Starts watching services of one stage, and returns at once: {@code listener} hears of
+   * their views on the backend's own threads (or the transport's) until the watch fails, says
+   * it is unsupported, or is closed.
+   *
+   * <ul>
+   *   <li>Answers come one at a time, in order. The first, when {@link WatchRequest#since()} is
+   *       0, holds every service asked about; after that, an answer may hold only the views that
+   *       changed (a delta), and an answer that holds no view confirms every view as unchanged
+   *       (send one now and then, so that the core knows the registry is there: the reference
+   *       server's long-poll answers one when its wait ends). Each answer's
+   *       {@link StageViews#index()} is where a new watch of the same services starts without
+   *       missing a change.</li>
+   *   <li>A failure ends the watch: {@link WatchListener#failed} once, then nothing. The core
+   *       marks the views stale and starts a new watch after a backoff, asking in full.</li>
+   *   <li>A registry that cannot watch what was asked says so with
+   *       {@link WatchListener#unsupported()}, which ends the watch too. Asked for several
+   *       services, the core then watches them one at a time; asked for one, it polls the stage
+   *       instead, every refresh interval. Either lasts for the client's life. The listener may
+   *       be told before this method returns.</li>
+   *   <li>The core closes the watch when the services to watch change (it then starts a new
+   *       one) and when the client closes, sometimes from within the listener. Closing returns
+   *       at once, without waiting for a listener call in progress on another thread (the core
+   *       may hold a lock that call needs), and abandons what is in flight; the listener may
+   *       still hear of an answer that was being delivered, and the core ignores it.</li>
+   * </ul>
+   *
+   * <p>The default says at once that this registry cannot be watched.
+   *
+   * @param request what to watch, and from where
+   * @param listener told of the answers
+   * @return the watch; closing it stops it (idempotent)
+   */
+  default Watch watch(WatchRequest request, WatchListener listener) {
+    listener.unsupported();
+    return () -> { };
+  }
+
+  /**
+   * Releases what the backend made (connections, threads of its own). Not the context's
+   * transport, which the client owns. The default does nothing.
+   */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,87 @@
+package dev.registry.client.etcd;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where registrations live in etcd: {@code {prefix}/{stage}/{service}/{id}}, the instance's JSON
+ * at that key, attached to the registration's lease (docs/etcd.md). The prefix is the path of
+ * the registry URLs, {@value #DEFAULT_PREFIX} when they have none, so that several systems can
+ * share a cluster. Stage, service and id names hold no {@code /} (the client's naming rules), so
+ * a key names its instance unambiguously. Immutable.
+ */
+final class Keyspace {
+  static final String DEFAULT_PREFIX = "/registry";
+  private static final Pattern PREFIX = Pattern.compile("(/[A-Za-z0-9._-]+)+");
+
+  private final String prefix;
+
+  private Keyspace(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /**
+   * The keyspace a registry URL names by its path.
+   *
+   * @throws IllegalArgumentException if the path is not a key path; the message names it
+   */
+  static Keyspace of(URI url) {
+    String path = url.getRawPath();
+    if (path == null || path.isEmpty() || path.equals("/")) {
+      return new Keyspace(DEFAULT_PREFIX);
+    }
+    String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    if (!PREFIX.matcher(trimmed).matches()) {
+      throw new IllegalArgumentException("the path of etcd registry URL '" + url + "' is its key prefix,"
+          + " and must be /name or /name/name... of A-Z a-z 0-9 . _ -: '" + path + "'");
+    }
+    return new Keyspace(trimmed);
+  }
+
+  /** The prefix, without a trailing {@code /}. */
+  String prefix() {
+    return prefix;
+  }
+
+  /** Every key of a stage, ending in {@code /}. */
+  String stage(String stage) {
+    return prefix + "/" + stage + "/";
+  }
+
+  /** Every key of a service in a stage, ending in {@code /}. */
+  String service(String stage, String service) {
+    return stage(stage) + service + "/";
+  }
+
+  /** The key of one instance. */
+  String instance(String stage, String service, String id) {
+    return service(stage, service) + id;
+  }
+
+  /** The service a key of {@code stage} belongs to, if it is an instance key. */
+  Optional<String> serviceOf(String stage, String key) {
+    String under = stage(stage);
+    if (!key.startsWith(under)) {
+      return Optional.empty();
+    }
+    int slash = key.indexOf('/', under.length());
+    return slash > under.length() && slash < key.length() - 1 && key.indexOf('/', slash + 1) < 0
+        ? Optional.of(key.substring(under.length(), slash)) : Optional.empty();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Keyspace k && k.prefix.equals(prefix);
+  }
+
+  @Override
+  public int hashCode() {
+    return prefix.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return prefix;
+  }
+}
