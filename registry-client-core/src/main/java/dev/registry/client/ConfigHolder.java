@@ -140,10 +140,12 @@ final class ConfigHolder {
 
   private boolean swap(@Nullable ConfigView old, ConfigView next) {
     view = next;
-    ConfigChange change = new ConfigChange(old, next);
     events.fire(l -> l.configChanged(next));
-    for (ConfigListener listener : listeners) {
-      tell(listener, change);
+    if (!listeners.isEmpty()) {
+      ConfigChange change = new ConfigChange(old, next);
+      for (ConfigListener listener : listeners) {
+        tell(listener, change);
+      }
     }
     return true;
   }
