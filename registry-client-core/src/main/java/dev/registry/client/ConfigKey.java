@@ -4,8 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -133,8 +132,6 @@ public record ConfigKey(String name, Type type, String defaultValue, @Nullable S
      */
     DURATION;
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,18})\\s*(ns|us|ms|s|m|h|d)?");
-
     /**
      * Checks a value of this type.
      *
@@ -181,32 +178,66 @@ public record ConfigKey(String name, Type type, String defaultValue, @Nullable S
 
     Duration parseDuration(String key, String value) {
       String v = value.trim();
-      if (v.startsWith("P") || v.startsWith("p") || v.startsWith("-P") || v.startsWith("-p")) {
+      if (!v.isEmpty() && (v.charAt(0) == 'P' || v.charAt(0) == 'p' || v.charAt(0) == '-')) {
         try {
           return Duration.parse(v);
         } catch (DateTimeParseException e) {
           throw bad(key, value);
         }
       }
-      Matcher m = SIMPLE.matcher(v.toLowerCase(Locale.ROOT));
-      if (!m.matches()) {
+      // A number and a unit, read by hand: a typed getter parses at each call.
+      int digits = 0;
+      long amount = 0;
+      while (digits < v.length() && v.charAt(digits) >= '0' && v.charAt(digits) <= '9') {
+        if (digits == 18) {
+          throw bad(key, value);
+        }
+        amount = amount * 10 + (v.charAt(digits) - '0');
+        digits++;
+      }
+      int unitAt = digits;
+      while (unitAt < v.length() && v.charAt(unitAt) == ' ') {
+        unitAt++;
+      }
+      if (digits == 0) {
         throw bad(key, value);
       }
-      long amount = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "ms" : m.group(2);
+      ChronoUnit unit = unit(v, unitAt);
+      if (unit == null) {
+        throw bad(key, value);
+      }
       try {
-        return switch (unit) {
-          case "ns" -> Duration.ofNanos(amount);
-          case "us" -> Duration.ofNanos(Math.multiplyExact(amount, 1000L));
-          case "ms" -> Duration.ofMillis(amount);
-          case "s" -> Duration.ofSeconds(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          case "h" -> Duration.ofHours(amount);
-          default -> Duration.ofDays(amount);
-        };
+        return Duration.of(amount, unit);
       } catch (ArithmeticException e) {
         throw bad(key, value);
       }
+    }
+
+    /** The unit at {@code at} to the end, in any case: none is milliseconds; null for another. */
+    private static @Nullable ChronoUnit unit(String v, int at) {
+      int length = v.length() - at;
+      if (length == 0) {
+        return ChronoUnit.MILLIS;
+      }
+      char first = Character.toLowerCase(v.charAt(at));
+      if (length == 1) {
+        return switch (first) {
+          case 's' -> ChronoUnit.SECONDS;
+          case 'm' -> ChronoUnit.MINUTES;
+          case 'h' -> ChronoUnit.HOURS;
+          case 'd' -> ChronoUnit.DAYS;
+          default -> null;
+        };
+      }
+      if (length != 2 || Character.toLowerCase(v.charAt(at + 1)) != 's') {
+        return null;
+      }
+      return switch (first) {
+        case 'm' -> ChronoUnit.MILLIS;
+        case 'u' -> ChronoUnit.MICROS;
+        case 'n' -> ChronoUnit.NANOS;
+        default -> null;
+      };
     }
 
     private IllegalArgumentException bad(String key, String value) {

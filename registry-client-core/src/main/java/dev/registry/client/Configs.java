@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Configs {
   private final ClientContext ctx;
-  private final ConcurrentHashMap<String, ConfigHolder> holders = new ConcurrentHashMap<>();
+  /** By stage, then service: a cached read builds no key. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConfigHolder>> holders = new ConcurrentHashMap<>();
   /** Each service's declared keys by name, kept for the holders of every stage. */
   private final ConcurrentHashMap<String, Map<String, ConfigKey>> declared = new ConcurrentHashMap<>();
 
@@ -36,7 +37,8 @@ final class Configs {
 
   /** The hot path: the holder, or null. */
   @Nullable ConfigHolder cached(String service, String stage) {
-    return holders.get(key(service, stage));
+    ConcurrentHashMap<String, ConfigHolder> ofStage = holders.get(stage);
+    return ofStage == null ? null : ofStage.get(service);
   }
 
   /** The holder of a service's configuration in a stage, made (empty) if there is none; the names are checked. */
@@ -47,7 +49,7 @@ final class Configs {
     }
     Names.checkName("service", service);
     Names.checkName("stage", stage);
-    return holders.computeIfAbsent(key(service, stage), k -> {
+    return holders.computeIfAbsent(stage, k -> new ConcurrentHashMap<>()).computeIfAbsent(service, k -> {
       ConfigHolder made = new ConfigHolder(new ConfigQuery(service, stage, ctx.settings.region(),
           ctx.settings.client()), ctx.events);
       made.declare(declared.getOrDefault(service, Map.of()));
@@ -159,8 +161,9 @@ final class Configs {
       merged.putAll(added);
       return Map.copyOf(merged);
     });
-    for (ConfigHolder holder : holders.values()) {
-      if (holder.query.service().equals(service)) {
+    for (ConcurrentHashMap<String, ConfigHolder> ofStage : holders.values()) {
+      ConfigHolder holder = ofStage.get(service);
+      if (holder != null) {
         holder.declare(all);
       }
     }
@@ -175,10 +178,8 @@ final class Configs {
   }
 
   List<ConfigHolder> holders() {
-    return new ArrayList<>(holders.values());
-  }
-
-  private static String key(String service, String stage) {
-    return stage + '\u0000' + service;
+    List<ConfigHolder> all = new ArrayList<>();
+    holders.values().forEach(ofStage -> all.addAll(ofStage.values()));
+    return all;
   }
 }
