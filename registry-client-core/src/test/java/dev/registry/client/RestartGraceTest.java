@@ -1,6 +1,7 @@
 package dev.registry.client;
 
 import static dev.registry.client.FakeRegistry.json;
+import static dev.registry.client.FaultsTest.payment;
 import static dev.registry.client.FakeRegistry.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,11 +58,6 @@ class RestartGraceTest {
         .buildInline();
     closeables.add(client);
     return client;
-  }
-
-  static ServiceInstance payment(int n) {
-    return ServiceInstance.builder("payment-service").id("payment-" + n)
-        .address(URI.create("http://10.0.0." + n + ":8080")).build();
   }
 
   /** The caller's view after a refresh: the refresh interval passes, then a lookup. */
