@@ -241,6 +241,9 @@ public final class RegistryClient extends BaseClient {
     /**
      * Sets the lease of registered instances: the registry forgets an instance whose last
      * heartbeat is older than this. Whole seconds from 1 s to 1 h (rounded up). Default 15 s.
+     * It is also how long, after a restart of the registry, the views keep the instances the new
+     * run does not hold yet (their owners register again within one heartbeat interval): keep it
+     * at least the heartbeat interval of the services this client looks up.
      *
      * @param leaseTtl the lease
      * @return this builder

@@ -14,7 +14,9 @@ import java.util.Objects;
  * @param index the registry's revision of this view; a changed index is a changed view
  * @param instances the live instances of every status, in the registry's order (immutable)
  * @param stale {@code true} when the registry could not be reached the last time the client
- *     tried to confirm this view, so it may be out of date
+ *     tried to confirm this view, so it may be out of date; or when, after a restart of the
+ *     registry, the view still holds instances of the former run that the new run does not hold
+ *     yet (kept for at most one lease TTL, docs/reliability.md)
  */
 public record ServiceView(
     String service, String stage, long index, List<ServiceInstance> instances, boolean stale) {

@@ -61,6 +61,7 @@ final class StageLookup implements ServiceLookup {
     ctx.counters.lookups.increment();
     ViewHolder holder = views.cached(service, stage);
     if (holder != null && holder.snapshot() != null) {
+      views.releaseIfDue(holder);
       if (watcher == null && ctx.clock.millis() - holder.checkedAtMillis() >= refreshMillis) {
         views.refreshOlderThan(List.of(holder), ctx.settings.refreshInterval(), ClientContext.NO_DEADLINE);
       } else {

@@ -20,8 +20,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class ViewHolder {
 
-  /** A view and its UP instances, computed once per change. */
-  record Snapshot(ServiceView view, List<ServiceInstance> up) {}
+  /**
+   * A view and its UP instances, computed once per change, and when the instances it keeps from
+   * a former run of the registry are let go ({@link RestartGrace}; 0 when it keeps none).
+   */
+  record Snapshot(ServiceView view, List<ServiceInstance> up, long keptUntilMillis) {}
 
   final String service;
   final String stage;
@@ -41,6 +44,10 @@ final class ViewHolder {
    */
   private volatile long confirmedAtMillis;
   private volatile boolean closed;
+  /** The restart rule's state: the registry's last answer, the run it came from, what is kept. */
+  private @Nullable ServiceView answered;
+  private @Nullable String run;
+  private RestartGrace.Kept kept = RestartGrace.Kept.NONE;
   /** The cache's bookkeeping: looked up since its last clean-up (see {@link ViewCache}). */
   volatile boolean accessed;
   /** The cache's bookkeeping, inline only: when the entry was last read, clock millis. */
@@ -65,17 +72,45 @@ final class ViewHolder {
     return confirmedAtMillis;
   }
 
-  /** Takes a view the registry answered now; tells listeners when it differs. @return whether it did */
-  boolean apply(ServiceView next, long nowMillis) {
-    return apply(next, nowMillis, nowMillis);
+  /**
+   * Takes a view the registry answered now, from run {@code epoch} (null when it does not say),
+   * through the restart rule; tells listeners when what is served differs. @return whether it did
+   */
+  synchronized boolean apply(ServiceView next, @Nullable String epoch, long nowMillis, RestartGrace grace) {
+    Snapshot old = snapshot;
+    RestartGrace.Served served = grace.serve(old == null ? null : old.view(), run, kept, next, epoch, nowMillis);
+    answered = next;
+    run = served.run();
+    kept = served.kept();
+    checkedAtMillis = nowMillis;
+    confirmedAtMillis = nowMillis;
+    return swap(served.view());
   }
 
-  /** Like {@link #apply(ServiceView, long)}, for a view the registry confirmed at another time. */
-  synchronized boolean apply(ServiceView next, long nowMillis, long confirmedAtMillis) {
+  /** Lets go of the instances kept from a former run once their time is up. */
+  synchronized void release(long nowMillis, RestartGrace grace) {
+    ServiceView last = answered;
+    if (last == null || kept.isEmpty() || nowMillis < kept.untilMillis()) {
+      return;
+    }
+    RestartGrace.Served served = grace.serve(null, run, kept, last, null, nowMillis);
+    kept = served.kept();
+    swap(served.view());
+  }
+
+  /** Takes a view read from the snapshot file, which the registry confirmed at another time. */
+  synchronized boolean applySaved(ServiceView next, long nowMillis, long confirmedAtMillis) {
     this.checkedAtMillis = nowMillis;
     this.confirmedAtMillis = confirmedAtMillis;
+    return swap(next);
+  }
+
+  private boolean swap(ServiceView next) {
     Snapshot old = snapshot;
     if (old != null && old.view().equals(next)) {
+      if (old.keptUntilMillis() != kept.untilMillis()) {
+        snapshot = new Snapshot(old.view(), old.up(), kept.untilMillis());  // kept longer: nothing to tell
+      }
       return false;
     }
     List<ServiceInstance> up = new ArrayList<>(next.instances().size());
@@ -85,7 +120,7 @@ final class ViewHolder {
       }
     }
     List<ServiceInstance> upList = old != null && old.up().equals(up) ? old.up() : List.copyOf(up);
-    snapshot = new Snapshot(next, upList);
+    snapshot = new Snapshot(next, upList, kept.untilMillis());
     changed(next);
     return true;
   }
@@ -102,7 +137,7 @@ final class ViewHolder {
     Snapshot old = snapshot;
     if (old != null && !old.view().stale()) {
       ServiceView stale = old.view().withStale(true);
-      snapshot = new Snapshot(stale, old.up());
+      snapshot = new Snapshot(stale, old.up(), old.keptUntilMillis());
       changed(stale);
     }
   }

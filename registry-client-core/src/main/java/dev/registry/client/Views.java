@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +23,7 @@ final class Views {
   private final ClientContext ctx;
   private final ViewCache cache;
   private final Admission admission;
+  private final RestartGrace grace;
   private final @Nullable SnapshotFile snapshotFile;
 
   Views(ClientContext ctx) {
@@ -28,6 +31,7 @@ final class Views {
     Settings settings = ctx.settings;
     this.cache = new ViewCache(settings.idleTimeout(), ctx.clock, ctx.events, ctx.inline());
     this.admission = new Admission(settings.maxInstancesPerView(), settings.allowLinkLocalAddresses());
+    this.grace = new RestartGrace(settings.leaseTtl());
     this.snapshotFile = settings.snapshotFile() == null ? null
         : new SnapshotFile(settings.snapshotFile(), settings.snapshotMaxAge(), settings.maxAnswerBytes());
   }
@@ -97,7 +101,7 @@ final class Views {
     }
     log().info("Registry unreachable; serving {} from the snapshot {} (saved {} ago)", holder,
         file, Duration.ofMillis(now - saved.savedAtMillis()));
-    holder.apply(new ServiceView(old.service(), old.stage(), 0, old.instances(), true), now,
+    holder.applySaved(new ServiceView(old.service(), old.stage(), 0, old.instances(), true), now,
         saved.savedAtMillis());
   }
 
@@ -213,7 +217,37 @@ final class Views {
       return false;
     }
     ctx.counters.refreshes.increment();
-    return holder.apply(admitted, now);
+    ViewHolder.Snapshot before = holder.snapshot();
+    long keptUntil = before == null ? 0 : before.keptUntilMillis();
+    boolean changed = holder.apply(admitted, answer.epoch(), now, grace);
+    ViewHolder.Snapshot applied = holder.snapshot();
+    if (applied != null && applied.keptUntilMillis() != 0 && applied.keptUntilMillis() != keptUntil) {
+      releaseAt(holder, applied.keptUntilMillis() - now);
+    }
+    return changed;
+  }
+
+  /**
+   * Lets go of the instances {@code holder} keeps from a former run of the registry once their
+   * time is up: the lookups' check, so that an inline client (and a fake clock) needs no timer.
+   */
+  void releaseIfDue(ViewHolder holder) {
+    ViewHolder.Snapshot s = holder.snapshot();
+    if (s != null && s.keptUntilMillis() != 0 && ctx.clock.millis() >= s.keptUntilMillis()) {
+      holder.release(ctx.clock.millis(), grace);
+    }
+  }
+
+  /** A background client lets go of kept instances on time even if nobody looks them up. */
+  private void releaseAt(ViewHolder holder, long delayMillis) {
+    if (ctx.inline()) {
+      return;
+    }
+    try {
+      ctx.scheduler().schedule(() -> releaseIfDue(holder), delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException | IllegalStateException e) {
+      log().debug("{}: no release scheduled, the client is closing", holder);
+    }
   }
 
   /**

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Behaviour against the real reference server, in-process on an ephemeral port. */
 class ReferenceServerTest {
@@ -137,6 +139,51 @@ class ReferenceServerTest {
     await().atMost(interval.plusMillis(700)).until(() ->
         discover(restarted, "payment-service").contains("\"count\":2"));
     assertThat(services.stats().reRegistrations()).isEqualTo(2);
+  }
+
+  /**
+   * The issue's measurement (#14): a caller with payment-service cached, the registry restarted
+   * empty on the same port, the owners heartbeating. Every choose() over the window, from the
+   * restart until the new run holds all three again and the caller's view is fresh, must pick.
+   */
+  @ParameterizedTest(name = "heartbeat {0} s")
+  @ValueSource(ints = {1, 5})
+  void aRegistryRestartedEmptyFailsNoChooseWhileTheOwnersRegisterAgain(int heartbeatSeconds) {
+    Duration interval = Duration.ofSeconds(heartbeatSeconds);
+    Duration ttl = interval.multipliedBy(3);
+    RegistryClient owners = client(builder().leaseTtl(ttl).heartbeatInterval(interval));
+    for (int n = 1; n <= 3; n++) {
+      owners.register(payment(n));
+    }
+    RegistryClient caller = client(builder().leaseTtl(ttl));
+    List<ServiceView> seen = new CopyOnWriteArrayList<>();
+    caller.watch("payment-service", seen::add);
+    assertThat(caller.instances("payment-service")).hasSize(3);
+    int port = server.port();
+
+    server.close();
+    server = start(port, Clock.systemUTC());
+    int before = seen.size();
+
+    long[] calls = new long[2];  // chosen, failed
+    await().atMost(interval.plusSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+      for (int i = 0; i < 10; i++) {
+        try {
+          caller.choose("payment-service");
+          calls[0]++;
+        } catch (NoInstanceAvailableException e) {
+          calls[1]++;
+        }
+      }
+      ServiceView now = caller.inStage("production").view("payment-service");
+      return owners.stats().reRegistrations() == 3 && !now.stale() && now.instances().size() == 3
+          && seen.subList(before, seen.size()).stream().anyMatch(ServiceView::stale);
+    });
+    assertThat(calls[1]).as("failed choose() calls of %d", calls[0] + calls[1]).isZero();
+    assertThat(calls[0]).isGreaterThan(100);
+    // The window was real: the caller served the three it held, stale, while the new run had fewer.
+    assertThat(seen.subList(before, seen.size()))
+        .anyMatch(v -> v.stale() && v.instances().size() == 3);
   }
 
   @Test

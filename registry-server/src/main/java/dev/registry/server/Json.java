@@ -54,11 +54,12 @@ final class Json {
     return list;
   }
 
-  static Map<String, Object> discover(ServiceView view, long now) {
+  static Map<String, Object> discover(ServiceView view, String epoch, long now) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("service", view.service());
     m.put("stage", view.stage());
     m.put("index", view.index());
+    m.put("epoch", epoch);
     m.put("count", view.instances().size());
     m.put("instances", instances(view, now));
     if (view.isEmpty()) {
@@ -69,7 +70,7 @@ final class Json {
     return m;
   }
 
-  static Map<String, Object> catalog(CatalogView catalog, long now) {
+  static Map<String, Object> catalog(CatalogView catalog, String epoch, long now) {
     Map<String, Object> services = new LinkedHashMap<>();
     for (ServiceView view : catalog.services().values()) {
       Map<String, Object> s = new LinkedHashMap<>();
@@ -81,6 +82,7 @@ final class Json {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("stage", catalog.stage());
     m.put("index", catalog.index());
+    m.put("epoch", epoch);
     m.put("services", services);
     return m;
   }

@@ -277,7 +277,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     if (last != null && last.view == view && last.millis == now) {
       return last.body;
     }
-    byte[] body = Json.write(Json.discover(view, now));
+    byte[] body = Json.write(Json.discover(view, registry.epoch, now));
     lastDiscover = new Written(view, now, body);
     return body;
   }
@@ -294,7 +294,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
     Runnable answer = () -> {
       CatalogView catalog = registry.catalog(stage);
-      send(response, callback, 200, Json.catalog(catalog, clock.millis()), catalog.index());
+      send(response, callback, 200, Json.catalog(catalog, registry.epoch, clock.millis()), catalog.index());
     };
     if (index != null
         && park(request, response, callback, wait, answer,
@@ -326,9 +326,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         }
       }
       CatalogView catalog = new CatalogView(stage, highest, Collections.unmodifiableMap(views));
-      Map<String, Object> body = Json.catalog(catalog, clock.millis());
+      Map<String, Object> body = Json.catalog(catalog, registry.epoch, clock.millis());
       body.put("delta", !full);  // also tells a client that this server knows the parameter
-      body.put("epoch", registry.epoch);
       send(response, callback, 200, body, highest);
     };
     if (!full

@@ -122,7 +122,7 @@ final class HttpRegistryBackend implements RegistryBackend {
 
   @Override
   public StageViews discover(String service, String stage, Duration timeout) {
-    return one(view(exchange("GET", discoverPath(service, stage), null, timeout), service, stage));
+    return discovered(exchange("GET", discoverPath(service, stage), null, timeout), service, stage);
   }
 
   @Override
@@ -216,7 +216,7 @@ final class HttpRegistryBackend implements RegistryBackend {
     String path = discoverPath(service, stage) + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
     return sendAsync(path, timeout, x -> {
       checkTransient(x);
-      return one(view(x, service, stage));
+      return discovered(x, service, stage);
     });
   }
 
@@ -296,15 +296,11 @@ final class HttpRegistryBackend implements RegistryBackend {
     return result;
   }
 
-  private static StageViews one(dev.registry.client.ServiceView view) {
-    return new StageViews(view.stage(), view.index(), null, true, Map.of(view.service(), view));
-  }
-
-  private dev.registry.client.ServiceView view(Exchange x, String service, String stage) {
+  private StageViews discovered(Exchange x, String service, String stage) {
     int code = x.response.code();
     if (code == 200 || (code == 404 && isUnknown(x.response))) {
       try {
-        return JsonCodec.view(x.response.body(), service, stage, context.maxInstancesPerView());
+        return JsonCodec.discovered(x.response.body(), service, stage, context.maxInstancesPerView());
       } catch (IOException e) {
         throw unreadable(x, e);
       }

@@ -132,12 +132,13 @@ final class JsonCodec {
 
   /**
    * Reads a discover answer (a 200, or a 404 for an unknown service, which lists no
-   * instance). Strict about its structure ({@link JsonViews}), so a cut, garbled or
-   * misdirected answer never becomes a view.
+   * instance), complete for its one service, with the run that answered. Strict about its
+   * structure ({@link JsonViews}), so a cut, garbled or misdirected answer never becomes a view.
    */
-  static ServiceView view(String body, String service, String stage, int maxInstances) throws IOException {
-    return JsonViews.view(JsonViews.object(Json.parse(body), "a view of " + service), service, stage,
-        maxInstances);
+  static StageViews discovered(String body, String service, String stage, int maxInstances) throws IOException {
+    Map<?, ?> answer = JsonViews.object(Json.parse(body), "a view of " + service);
+    ServiceView view = JsonViews.view(answer, service, stage, maxInstances);
+    return new StageViews(view.stage(), view.index(), epoch(answer), true, Map.of(view.service(), view));
   }
 
   /** Reads a catalog answer ({@code GET /catalog}): every service of the stage, complete. */

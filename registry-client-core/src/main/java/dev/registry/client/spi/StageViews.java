@@ -20,7 +20,10 @@ import org.jspecify.annotations.Nullable;
  * a backend over a replicated store would name the cluster. Indexes of one run mean nothing in
  * another, so when a delta comes from another run than the answer before it, the core asks
  * again in full; and a view from a new run is how the core knows that the registry may have
- * lost its memory. Null when the registry does not say.
+ * lost its memory: the instances a view held and the new run does not are kept, marked stale,
+ * for up to one lease TTL while their owners register again. So name a run only where a new one
+ * may have forgotten: a store that keeps its data names itself (etcd its cluster id) or nothing.
+ * Null when the registry does not say; such answers never count as from a new run.
  *
  * @param stage the stage
  * @param index the registry's position after this answer, 0 or more: a watch of the same
