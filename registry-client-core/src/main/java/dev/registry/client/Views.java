@@ -20,12 +20,14 @@ import org.jspecify.annotations.Nullable;
 final class Views {
   private final ClientContext ctx;
   private final ViewCache cache;
+  private final Routing routing;
   private final @Nullable SnapshotFile snapshotFile;
 
   Views(ClientContext ctx) {
     this.ctx = ctx;
     Settings settings = ctx.settings;
-    this.cache = new ViewCache(settings.idleTimeout(), ctx.clock, ctx.events, ctx.inline());
+    this.routing = new Routing(settings);
+    this.cache = new ViewCache(settings.idleTimeout(), ctx.clock, ctx.events, ctx.inline(), routing);
     this.snapshotFile = settings.snapshotFile() == null ? null
         : new SnapshotFile(settings.snapshotFile(), settings.snapshotMaxAge());
   }
@@ -258,6 +260,7 @@ final class Views {
   /** Records the reads since the last clean-up, evicts idle views; a subscribed view never is. */
   void cleanUp() {
     cache.cleanUp();
+    routing.advance(ctx.clock.millis());
     for (ViewHolder holder : cache.holders()) {
       if (holder.hasListeners()) {
         cache.touch(holder);

@@ -56,10 +56,10 @@ public final class RegistryEjectionLifecycle implements LoadBalancerLifecycle<Ob
       return;
     }
     switch (completion.status()) {
-      case SUCCESS -> client.reportSuccess(ours.instance());
+      case SUCCESS -> client.report(ours.instance(), dev.registry.client.Outcome.SUCCESS);
       case FAILED -> {
         if (couldNotConnect(completion.getThrowable())) {
-          client.reportFailure(ours.instance());
+          client.report(ours.instance(), dev.registry.client.Outcome.CONNECTION_FAILURE);
         }
       }
       default -> {
