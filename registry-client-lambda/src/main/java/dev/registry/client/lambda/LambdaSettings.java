@@ -58,6 +58,11 @@ import org.jspecify.annotations.Nullable;
  *     directory, {@code /var/task} on Lambda); host names are still verified. Read by
  *     {@link #clientBuilder()}, at container start</td><td>none: the JVM's default trust
  *     store</td></tr>
+ * <tr><td>{@code REGISTRY_ZONE} ({@code zone})</td><td>the function's zone: lookups prefer
+ *     instances whose {@code zone} metadata names it, while enough of them are healthy (see
+ *     {@link RegistryClient.Builder#zone})</td><td>{@code AWS_REGION}, the function's region
+ *     (Lambda sets it), so that instances registered with their region as zone are preferred;
+ *     none outside Lambda</td></tr>
  * </table>
  *
  * <p>The values are checked by the core's {@link RegistryClient.Builder} and
@@ -77,6 +82,7 @@ import org.jspecify.annotations.Nullable;
  * @param token {@code REGISTRY_TOKEN}, or null for an open registry
  * @param trustedCertificates {@code REGISTRY_TRUSTED_CERTIFICATES}, or null for the JVM's
  *     default trust store
+ * @param zone {@code REGISTRY_ZONE} (else {@code AWS_REGION}), or null for none
  */
 public record LambdaSettings(
     List<URI> registryUrls,
@@ -90,7 +96,8 @@ public record LambdaSettings(
     @Nullable String instanceId,
     Duration leaseTtl,
     @Nullable String token,
-    @Nullable Path trustedCertificates) {
+    @Nullable Path trustedCertificates,
+    @Nullable String zone) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -111,7 +118,7 @@ public record LambdaSettings(
       throw new IllegalArgumentException("serviceName and serviceAddress go together: "
           + serviceName + ", " + serviceAddress);
     }
-    coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token);
+    coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, zone);
     if (serviceName != null && serviceAddress != null) {
       ServiceInstance.builder(serviceName).id(instanceId != null ? instanceId : serviceName)
           .address(serviceAddress);
@@ -127,7 +134,7 @@ public record LambdaSettings(
    */
   public LambdaSettings withTrustedCertificates(@Nullable Path pemFile) {
     return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
-        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile);
+        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile, zone);
   }
 
   /**
@@ -139,7 +146,7 @@ public record LambdaSettings(
   public static LambdaSettings of(URI... registryUrls) {
     return new LambdaSettings(List.of(registryUrls), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15), null, null);
+        Duration.ofMinutes(15), null, null, null);
   }
 
   /**
@@ -189,7 +196,8 @@ public record LambdaSettings(
         blankToNull(env.get("REGISTRY_INSTANCE_ID")),
         duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)),
         blankToNull(env.get("REGISTRY_TOKEN")),
-        pem == null ? null : Path.of(pem));
+        pem == null ? null : Path.of(pem),
+        zone(env));
   }
 
   /**
@@ -215,7 +223,7 @@ public record LambdaSettings(
    */
   public RegistryClient.Builder clientBuilder() {
     RegistryClient.Builder builder =
-        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token);
+        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, zone);
     if (trustedCertificates != null) {
       try {
         builder.trustedCertificates(trustedCertificates);
@@ -229,7 +237,8 @@ public record LambdaSettings(
   }
 
   private static RegistryClient.Builder coreBuilder(List<URI> registryUrls, @Nullable String stage,
-      Duration cacheTtl, Duration requestTimeout, Duration leaseTtl, @Nullable String token) {
+      Duration cacheTtl, Duration requestTimeout, Duration leaseTtl, @Nullable String token,
+      @Nullable String zone) {
     requireNonNull(cacheTtl, "cacheTtl");
     Duration idle = cacheTtl.compareTo(Duration.ofMinutes(5)) < 0
         ? Duration.ofMinutes(10) : cacheTtl.multipliedBy(2);
@@ -247,7 +256,20 @@ public record LambdaSettings(
     if (token != null) {
       builder.token(token);
     }
+    if (zone != null) {
+      try {
+        builder.zone(zone);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("REGISTRY_ZONE (zone): " + e.getMessage(), e);
+      }
+    }
     return builder;
+  }
+
+  /** {@code REGISTRY_ZONE}, else the region Lambda runs the function in. */
+  private static @Nullable String zone(Map<String, String> env) {
+    String zone = blankToNull(env.get("REGISTRY_ZONE"));
+    return zone != null ? zone : blankToNull(env.get("AWS_REGION"));
   }
 
   /** Like the record's, with the token masked (the certificates' file is not a secret). */
@@ -258,7 +280,7 @@ public record LambdaSettings(
         + ", warmUp=" + warmUp + ", serviceName=" + serviceName + ", serviceAddress="
         + serviceAddress + ", instanceId=" + instanceId + ", leaseTtl=" + leaseTtl + ", token="
         + (token == null ? "none" : "(set)") + ", trustedCertificates=" + trustedCertificates
-        + "]";
+        + ", zone=" + zone + "]";
   }
 
   /**
