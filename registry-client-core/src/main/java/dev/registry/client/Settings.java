@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param trustedCertificates what https registry URLs must chain to; empty for the JVM's store
  * @param zone the client's zone, which picks prefer, or null (none)
  * @param ejectOn the outcomes that count as failures towards an ejection
+ * @param region the region configuration is read for, or null for none
+ * @param client the client (tenant) configuration is read for, or null for none
  */
 record Settings(
     List<URI> registryUrls,
@@ -51,7 +53,9 @@ record Settings(
     Duration snapshotMaxAge,
     List<X509Certificate> trustedCertificates,
     @Nullable String zone,
-    Set<Outcome> ejectOn) {
+    Set<Outcome> ejectOn,
+    @Nullable String region,
+    @Nullable String client) {
 
   /**
    * Checks the options against each other, as the builder's build methods promise, and rounds
