@@ -1,10 +1,10 @@
 package dev.registry.spring;
 
+import dev.registry.client.LoadBalancer;
+import dev.registry.client.Outcome;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import dev.registry.client.LoadBalancer;
-import dev.registry.client.Outcome;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
