@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param ejectOn the outcomes that count as failures towards an ejection
  * @param region the region configuration is read for, or null for none
  * @param client the client (tenant) configuration is read for, or null for none
+ * @param maxAnswerBytes the largest answer (and snapshot file) read, in bytes
+ * @param maxInstancesPerView the most instances a view may hold
+ * @param allowLinkLocalAddresses whether instances at link-local and metadata addresses are kept
  */
 record Settings(
     List<URI> registryUrls,
@@ -55,7 +58,10 @@ record Settings(
     @Nullable String zone,
     Set<Outcome> ejectOn,
     @Nullable String region,
-    @Nullable String client) {
+    @Nullable String client,
+    long maxAnswerBytes,
+    int maxInstancesPerView,
+    boolean allowLinkLocalAddresses) {
 
   /**
    * Checks the options against each other, as the builder's build methods promise, and rounds

@@ -98,6 +98,7 @@ public final class RegistryAutoConfiguration {
         .leaseTtl(properties.getLeaseTtl())
         .deregisterTimeout(properties.getDeregisterTimeout())
         .ejection(properties.getEjectAfter(), properties.getEjectionTime())
+        .allowLinkLocalAddresses(properties.isAllowLinkLocalAddresses())
         .shutdownHook(false);
     RegistryLoadBalancing.configure(properties, builder);
     if (properties.getHeartbeatInterval() != null) {
