@@ -1,8 +1,13 @@
 package dev.registry.benchmarks;
 
+import dev.registry.client.Call;
+import dev.registry.client.LoadBalancer;
+import dev.registry.client.Outcome;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.ServiceInstance;
 import dev.registry.server.RegistryServer;
+import dev.registry.spring.RegistryCallLifecycle;
+import dev.registry.spring.RegistryLoadBalancer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,15 +25,21 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
 import org.springframework.cloud.loadbalancer.support.SimpleObjectProvider;
 
 /**
- * The pick cost on a warm cache: {@link RegistryClient#choose(String)} against Spring Cloud
- * LoadBalancer's {@link RoundRobinLoadBalancer#choose()} over the same instances.
+ * The pick cost on a warm cache: {@link RegistryClient#choose(String)}, a counted call
+ * ({@link RegistryClient#startCall(String)} and its end) with the round-robin and the
+ * least-loaded balancer, and a pick on Spring's path through our balancer
+ * ({@link RegistryLoadBalancer}, its call ended by {@link RegistryCallLifecycle} as Spring Cloud
+ * does after each call), against Spring Cloud LoadBalancer's
+ * {@link RoundRobinLoadBalancer#choose()} over the same instances.
  *
  * <p>The client's cache is warmed from a real reference server in the same JVM (instances
  * registered over HTTP, one lookup); the server then sits idle, as does the client's long-poll.
@@ -53,7 +64,10 @@ public class ChooseBenchmark {
 
   private RegistryServer server;
   private RegistryClient client;
+  private RegistryClient leastLoadedClient;
   private RoundRobinLoadBalancer spring;
+  private RegistryLoadBalancer ours;
+  private RegistryCallLifecycle lifecycle;
 
   /** Starts the server, registers the instances, warms the client and builds Spring's balancer. */
   @Setup(Level.Trial)
@@ -66,6 +80,14 @@ public class ChooseBenchmark {
         .registryUris(List.of(server.uri()))
         .shutdownHook(false)
         .build();
+    leastLoadedClient = RegistryClient.builder()
+        .registryUris(List.of(server.uri()))
+        .shutdownHook(false)
+        .loadBalancer(LoadBalancer.leastLoaded())
+        .build();
+    leastLoadedClient.instances(SERVICE);
+    ours = new RegistryLoadBalancer(client, SERVICE);
+    lifecycle = new RegistryCallLifecycle(client);
     List<ServiceInstance> cached = client.instances(SERVICE);
     if (cached.size() != instances) {
       throw new IllegalStateException("expected " + instances + " instances, the cache holds " + cached);
@@ -86,6 +108,7 @@ public class ChooseBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     client.close();
+    leastLoadedClient.close();
     server.close();
   }
 
@@ -97,6 +120,47 @@ public class ChooseBenchmark {
   @Benchmark
   public ServiceInstance registryClientChoose() {
     return client.choose(SERVICE);
+  }
+
+  /**
+   * A counted call with the round-robin balancer: the pick, the count in flight, and the end
+   * with its outcome (which goes to the ejection).
+   *
+   * @return the call's handle
+   */
+  @Benchmark
+  public Call registryClientStartCall() {
+    Call call = client.startCall(SERVICE);
+    call.end(Outcome.SUCCESS);
+    return call;
+  }
+
+  /**
+   * The same with the least-loaded balancer: two random draws and their counts.
+   *
+   * @return the call's handle
+   */
+  @Benchmark
+  public Call leastLoadedStartCall() {
+    Call call = leastLoadedClient.startCall(SERVICE);
+    call.end(Outcome.SUCCESS);
+    return call;
+  }
+
+  /**
+   * Spring's path through our balancer: the pick blocked on as Spring's blocking client does,
+   * and the lifecycle's end of the call, as Spring Cloud tells it after each call.
+   *
+   * @return the chosen instance
+   */
+  @Benchmark
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public org.springframework.cloud.client.ServiceInstance springThroughRegistryBalancer() {
+    Response<org.springframework.cloud.client.ServiceInstance> response =
+        reactor.core.publisher.Mono.from(ours.choose(ReactiveLoadBalancer.REQUEST)).block();
+    lifecycle.onComplete(new CompletionContext(CompletionContext.Status.SUCCESS,
+        ReactiveLoadBalancer.REQUEST, response));
+    return response.getServer();
   }
 
   /** One counter that every pick increments, as Spring's balancer keeps per service. */

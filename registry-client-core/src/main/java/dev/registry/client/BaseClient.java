@@ -28,7 +28,8 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
     this.views = new Views(ctx);
     this.watcher = background ? new Watcher(ctx, views) : null;
     this.leases = new Leases(ctx, this::appliedConfig);
-    this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), watcher, this::configs, settings.stage());
+    this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), new Picker(ctx), watcher, this::configs,
+        settings.stage());
   }
 
   /** Registers, with heartbeats or without, and holds the lease; see the clients' register. */
@@ -156,13 +157,13 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
   }
 
   @Override
-  public void reportFailure(ServiceInstance instance) {
-    lookups.reportFailure(instance);
+  public Call startCall(String service) {
+    return lookups.startCall(service);
   }
 
   @Override
-  public void reportSuccess(ServiceInstance instance) {
-    lookups.reportSuccess(instance);
+  public void report(ServiceInstance instance, Outcome outcome) {
+    lookups.report(instance, outcome);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.registry.client;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.jspecify.annotations.Nullable;
 
 /** The built-in {@link LoadBalancer}s. */
 final class LoadBalancers {
@@ -30,20 +29,45 @@ final class LoadBalancers {
     }
   };
 
+  static final LoadBalancer LEAST_LOADED = new LoadBalancer() {
+    @Override
+    public ServiceInstance choose(List<ServiceInstance> instances, int sequence) {
+      int n = instances.size();
+      if (n == 1) {
+        return instances.get(0);
+      }
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      int a = random.nextInt(n);
+      int b = random.nextInt(n - 1);
+      if (b >= a) {
+        b++;
+      }
+      if (instances instanceof Candidates c && c.outstanding(b) < c.outstanding(a)) {
+        return instances.get(b);
+      }
+      return instances.get(a);
+    }
+
+    @Override
+    public String toString() {
+      return "LoadBalancer.leastLoaded()";
+    }
+  };
+
   private LoadBalancers() {}
 
-  /** Weighted round-robin over cumulative weights cached per snapshot (by identity). */
+  /** Weighted round-robin over cumulative weights, kept with the client's candidate lists. */
   static final class Weighted implements LoadBalancer {
-    private record Table(List<ServiceInstance> instances, int[] cumulative) {}
-
-    private volatile @Nullable Table table;
+    private record Table(int[] cumulative) {}
 
     @Override
     public ServiceInstance choose(List<ServiceInstance> instances, int sequence) {
-      Table t = table;
-      if (t == null || t.instances != instances) {
+      Table t = instances instanceof Candidates c && c.memo instanceof Table kept ? kept : null;
+      if (t == null) {
         t = table(instances);
-        table = t;
+        if (instances instanceof Candidates c) {
+          c.memo = t;
+        }
       }
       int[] cumulative = t.cumulative;
       int total = cumulative[cumulative.length - 1];
@@ -71,7 +95,7 @@ final class LoadBalancers {
         sum = Math.min(Integer.MAX_VALUE, sum + weight(instances.get(i)));
         cumulative[i] = (int) sum;
       }
-      return new Table(instances, cumulative);
+      return new Table(cumulative);
     }
 
     private static int weight(ServiceInstance instance) {

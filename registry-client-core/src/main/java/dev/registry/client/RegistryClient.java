@@ -10,7 +10,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -152,6 +154,9 @@ public final class RegistryClient extends BaseClient {
     private @Nullable Path snapshotFile;
     private Duration snapshotMaxAge = DEFAULT_SNAPSHOT_MAX_AGE;
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
+    private @Nullable String zone;
+    private Set<Outcome> ejectOn =
+        EnumSet.of(Outcome.CONNECTION_FAILURE, Outcome.TIMEOUT, Outcome.GATEWAY_ERROR);
     private long maxAnswerBytes = DEFAULT_MAX_ANSWER_BYTES;
     private int maxInstancesPerView = DEFAULT_MAX_INSTANCES_PER_VIEW;
     private boolean allowLinkLocalAddresses;
@@ -447,9 +452,9 @@ public final class RegistryClient extends BaseClient {
     }
 
     /**
-     * Sets client-side ejection: an instance reported {@link ServiceLookup#reportFailure
-     * failed} {@code consecutiveFailures} times in a row (no {@link
-     * ServiceLookup#reportSuccess success} between) is skipped by {@code choose} for
+     * Sets client-side ejection: an instance whose calls ended in failure (see {@link #ejectOn})
+     * {@code consecutiveFailures} times in a row, as {@link ServiceLookup#report} and
+     * {@link Call#end} tell, with no success between, is skipped by {@code choose} for
      * {@code ejectionTime}; then it is chosen again, and needs as many failures to be skipped
      * again. Never more than half of a service's {@code UP} instances are skipped at once.
      * Default 3 failures, 30 s.
@@ -464,6 +469,54 @@ public final class RegistryClient extends BaseClient {
       }
       this.ejectionTime = Names.checkPositive("ejectionTime", ejectionTime);
       this.ejectAfter = consecutiveFailures;
+      return this;
+    }
+
+    /**
+     * Sets which outcomes of calls count as failures towards an ejection (see
+     * {@link #ejection}); any other outcome but {@link Outcome#CANCELLED} ends a run of
+     * failures. Default {@link Outcome#CONNECTION_FAILURE}, {@link Outcome#TIMEOUT} and
+     * {@link Outcome#GATEWAY_ERROR} (502, 503, 504): Envoy's "consecutive gateway failure". Add
+     * {@link Outcome#SERVER_ERROR} for Envoy's "consecutive 5xx"; it is not a default because a
+     * 500 is often one request's fault, which every instance would answer alike.
+     *
+     * @param failures one or more of {@code SERVER_ERROR}, {@code GATEWAY_ERROR},
+     *     {@code TIMEOUT}, {@code CONNECTION_FAILURE}
+     * @return this builder
+     * @throws IllegalArgumentException if empty, or naming {@code SUCCESS} or {@code CANCELLED}
+     */
+    public Builder ejectOn(Outcome... failures) {
+      requireNonNull(failures, "failures");
+      if (failures.length == 0) {
+        throw new IllegalArgumentException("ejectOn needs at least one outcome: []");
+      }
+      Set<Outcome> set = EnumSet.noneOf(Outcome.class);
+      for (Outcome failure : failures) {
+        if (!requireNonNull(failure, "failure").canFail()) {
+          throw new IllegalArgumentException("ejectOn takes failures, not " + failure + ": "
+              + java.util.Arrays.toString(failures));
+        }
+        set.add(failure);
+      }
+      this.ejectOn = set;
+      return this;
+    }
+
+    /**
+     * Sets the client's zone: picks prefer the instances whose {@code zone} metadata names it,
+     * while enough of them are healthy (at least about 72 %, Envoy's overprovisioning factor
+     * of 1.4), and spill over to the other instances in proportion below that, or all at once
+     * when none is healthy. Instances without a zone are never preferred: they are among the
+     * others. A service with no {@code UP} instance in the zone is picked from as without one.
+     * Default: none, every {@code UP} instance alike.
+     *
+     * @param zone a name such as {@code eu-west-1a}: 1 to 128 characters from
+     *     {@code A-Z a-z 0-9 . _ -}
+     * @return this builder
+     * @throws IllegalArgumentException if the name breaks that rule
+     */
+    public Builder zone(String zone) {
+      this.zone = Names.checkName("zone", zone);
       return this;
     }
 
@@ -661,7 +714,7 @@ public final class RegistryClient extends BaseClient {
       return new InlineRegistryClient(settings());
     }
 
-    private Settings settings() {
+    Settings settings() {
       RegistryBackendProvider provider = backend;
       if (provider == null) {
         throw new IllegalStateException("registryUrls is required");
@@ -670,8 +723,8 @@ public final class RegistryClient extends BaseClient {
           heartbeatInterval != null ? heartbeatInterval : leaseTtl.dividedBy(3), refreshInterval,
           idleTimeout, longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock,
           scheduler, eventListener, loadBalancer, shutdownHook, transport, okHttpClient, token,
-          ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge, List.copyOf(trustedCertificates), region,
-          client, maxAnswerBytes, maxInstancesPerView, allowLinkLocalAddresses);
+          ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge, List.copyOf(trustedCertificates),
+          zone, ejectOn, region, client, maxAnswerBytes, maxInstancesPerView, allowLinkLocalAddresses);
     }
   }
 }

@@ -118,23 +118,35 @@ public interface ServiceLookup {
   ServiceLookup inStage(String stage);
 
   /**
-   * Tells the client that a call to {@code instance} failed (a refused connection, a timeout).
-   * An instance that failed {@link RegistryClient.Builder#ejection(int, java.time.Duration) N
-   * times in a row} is skipped by {@link #choose} for the ejection time, as long as no more than
-   * half of its service's UP instances are skipped at once. Cheap; ignores an instance the
-   * client does not hold.
+   * Picks an instance as {@link #choose} does and starts a call to it: the call counts as in
+   * flight until its handle {@linkplain Call#end ends} with the call's {@link Outcome}, which
+   * then feeds the ejection as {@link #report} does. The least-loaded balancer picks by these
+   * counts. Lock-free and allocation-free once the service is cached.
    *
-   * @param instance an instance a lookup returned
+   * @param service the service name
+   * @return the call's handle
+   * @throws NoInstanceAvailableException if the service has no UP instance
+   * @throws RegistryException if the service was never fetched and the registry cannot be
+   *     reached
+   * @throws IllegalArgumentException if the name breaks the naming rule
    */
-  void reportFailure(ServiceInstance instance);
+  Call startCall(String service);
 
   /**
-   * Tells the client that a call to {@code instance} worked: its run of failures starts again
-   * from zero, and an ejection ends.
+   * Tells the client how a call to {@code instance} (picked by {@link #choose}, or by another
+   * framework's balancer from {@link #instances}) ended. An instance whose calls failed
+   * {@link RegistryClient.Builder#ejection(int, java.time.Duration) N times in a row} (by
+   * default 3: connection failures, timeouts and gateway errors, see
+   * {@link RegistryClient.Builder#ejectOn}) is skipped by {@link #choose} for the ejection time,
+   * as long as no more than half of its service's UP instances are skipped at once. Any other
+   * outcome but {@link Outcome#CANCELLED} ends the run, and an ejection. Cheap; ignores an
+   * instance the client does not hold.
    *
    * @param instance an instance a lookup returned
+   * @param outcome how the call ended
+   * @throws NullPointerException if an argument is null
    */
-  void reportSuccess(ServiceInstance instance);
+  void report(ServiceInstance instance, Outcome outcome);
 
   /**
    * Whether {@code instance} is ejected now: {@link #choose} skips it, and so should a load

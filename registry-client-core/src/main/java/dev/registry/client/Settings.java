@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param token the registry's shared token, or null; never shown
  * @param snapshotFile where the last good views are kept for a cold start, or null (off)
  * @param trustedCertificates what https registry URLs must chain to; empty for the JVM's store
+ * @param zone the client's zone, which picks prefer, or null (none)
+ * @param ejectOn the outcomes that count as failures towards an ejection
  * @param region the region configuration is read for, or null for none
  * @param client the client (tenant) configuration is read for, or null for none
  * @param maxAnswerBytes the largest answer (and snapshot file) read, in bytes
@@ -52,6 +55,8 @@ record Settings(
     @Nullable Path snapshotFile,
     Duration snapshotMaxAge,
     List<X509Certificate> trustedCertificates,
+    @Nullable String zone,
+    Set<Outcome> ejectOn,
     @Nullable String region,
     @Nullable String client,
     long maxAnswerBytes,

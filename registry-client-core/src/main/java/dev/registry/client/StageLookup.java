@@ -18,17 +18,19 @@ final class StageLookup implements ServiceLookup {
   private final ClientContext ctx;
   private final Views views;
   private final Ejection ejection;
+  private final Picker picker;
   private final @Nullable Watcher watcher;
   /** The configuration room, made at its first use. */
   private final Supplier<Configs> configs;
   private final String stage;
   private final long refreshMillis;
 
-  StageLookup(ClientContext ctx, Views views, Ejection ejection, @Nullable Watcher watcher, Supplier<Configs> configs,
-      String stage) {
+  StageLookup(ClientContext ctx, Views views, Ejection ejection, Picker picker,
+      @Nullable Watcher watcher, Supplier<Configs> configs, String stage) {
     this.ctx = ctx;
     this.views = views;
     this.ejection = ejection;
+    this.picker = picker;
     this.watcher = watcher;
     this.configs = configs;
     this.stage = stage;
@@ -38,11 +40,21 @@ final class StageLookup implements ServiceLookup {
   @Override
   public ServiceInstance choose(String service) {
     ViewHolder holder = lookup(service);
-    List<ServiceInstance> up = requireNonNull(holder.snapshot()).up();
-    if (up.isEmpty()) {
-      throw new NoInstanceAvailableException(service, stage);
+    return picker.choose(holder, withInstances(holder));
+  }
+
+  @Override
+  public Call startCall(String service) {
+    ViewHolder holder = lookup(service);
+    return picker.startCall(holder, withInstances(holder));
+  }
+
+  private ViewHolder.Snapshot withInstances(ViewHolder holder) {
+    ViewHolder.Snapshot snapshot = requireNonNull(holder.snapshot());
+    if (snapshot.up().isEmpty()) {
+      throw new NoInstanceAvailableException(holder.service, stage);
     }
-    return ejection.choose(holder, up);
+    return snapshot;
   }
 
   @Override
@@ -141,17 +153,12 @@ final class StageLookup implements ServiceLookup {
 
   @Override
   public ServiceLookup inStage(String other) {
-    return new StageLookup(ctx, views, ejection, watcher, configs, Names.checkName("stage", other));
+    return new StageLookup(ctx, views, ejection, picker, watcher, configs, Names.checkName("stage", other));
   }
 
   @Override
-  public void reportFailure(ServiceInstance instance) {
-    ejection.reportFailure(instance);
-  }
-
-  @Override
-  public void reportSuccess(ServiceInstance instance) {
-    ejection.reportSuccess(instance);
+  public void report(ServiceInstance instance, Outcome outcome) {
+    ejection.report(instance, outcome);
   }
 
   @Override

@@ -60,16 +60,16 @@ final class ViewCache {
   /** The clock's millis as of the last {@link #tick()}. */
   private volatile long coarseMillis;
 
-  ViewCache(Duration idleTimeout, Clock clock, Events events, boolean inline) {
+  ViewCache(Duration idleTimeout, Clock clock, Events events, boolean inline, Routing routing) {
     this.clock = clock;
     this.coarseMillis = clock.millis();
     LongSupplier now = () -> coarseMillis;
     if (inline) {
-      this.newStage = stage -> new MapStage(stage, idleTimeout.toMillis(), now, events);
+      this.newStage = stage -> new MapStage(stage, idleTimeout.toMillis(), now, events, routing);
     } else {
       long origin = coarseMillis;
       this.newStage = stage -> new CaffeineStage(stage, idleTimeout, now, origin, this::tick,
-          events);
+          events, routing);
     }
   }
 
@@ -122,15 +122,17 @@ final class ViewCache {
   static final class CaffeineStage implements Stage {
     private final String stage;
     private final Events events;
+    private final Routing routing;
     private final Runnable tick;
     private final Cache<String, ViewHolder> cache;
     /** Follows the cache: holders are added by {@link #getOrCreate}, removed on eviction. */
     private final ConcurrentHashMap<String, ViewHolder> index = new ConcurrentHashMap<>();
 
     CaffeineStage(String stage, Duration idleTimeout, LongSupplier clock, long origin,
-        Runnable tick, Events events) {
+        Runnable tick, Events events, Routing routing) {
       this.stage = stage;
       this.events = events;
+      this.routing = routing;
       this.tick = tick;
       this.cache = Caffeine.newBuilder()
           .expireAfterAccess(idleTimeout)
@@ -162,7 +164,7 @@ final class ViewCache {
 
     @Override
     public ViewHolder getOrCreate(String service) {
-      ViewHolder holder = cache.get(service, s -> new ViewHolder(s, stage, events));
+      ViewHolder holder = cache.get(service, s -> new ViewHolder(s, stage, events, routing));
       // A holder evicted between these two lines is closed; get() skips it, and the next
       // getOrCreate puts the new one in its place.
       index.put(service, holder);
@@ -202,13 +204,15 @@ final class ViewCache {
     private final long idleMillis;
     private final LongSupplier clock;
     private final Events events;
+    private final Routing routing;
     private final ConcurrentHashMap<String, ViewHolder> map = new ConcurrentHashMap<>();
 
-    MapStage(String stage, long idleMillis, LongSupplier clock, Events events) {
+    MapStage(String stage, long idleMillis, LongSupplier clock, Events events, Routing routing) {
       this.stage = stage;
       this.idleMillis = idleMillis;
       this.clock = clock;
       this.events = events;
+      this.routing = routing;
     }
 
     @Override
@@ -225,7 +229,7 @@ final class ViewCache {
 
     @Override
     public ViewHolder getOrCreate(String service) {
-      ViewHolder holder = map.computeIfAbsent(service, s -> new ViewHolder(s, stage, events));
+      ViewHolder holder = map.computeIfAbsent(service, s -> new ViewHolder(s, stage, events, routing));
       holder.accessedAtMillis = clock.getAsLong();
       return holder;
     }

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The cache entry of one service in one stage: an immutable {@link Snapshot} swapped as a
- * whole when the view changes, the load balancer's counter, the service's ejections, and its
- * listeners. {@code choose} reads one volatile field and increments one counter
+ * whole when the view changes, the load balancer's counter, the service's ejections and calls in
+ * flight, and its listeners. {@code choose} reads one volatile field and increments one counter
  * ({@link Sequence}): no lock, no allocation.
  *
  * <p>A view changes under the holder's monitor, so that listeners hear of changes in order and
@@ -21,15 +21,20 @@ import org.jspecify.annotations.Nullable;
 final class ViewHolder {
 
   /**
-   * A view and its UP instances, computed once per change, and when the instances it keeps from
-   * a former run of the registry are let go ({@link RestartGrace}; 0 when it keeps none).
+   * A view and what picks need of it, computed once per change: its UP instances, those split by
+   * the client's zone (null without a zone, or with nothing to split), and when the instances it
+   * keeps from a former run of the registry are let go ({@link RestartGrace}; 0 when it keeps none).
    */
-  record Snapshot(ServiceView view, List<ServiceInstance> up, long keptUntilMillis) {}
+  record Snapshot(ServiceView view, Candidates up, @Nullable ZoneSplit zones, long keptUntilMillis) {}
 
   final String service;
   final String stage;
   final Sequence sequence = new Sequence();
+  /** The zone split's own counter ({@link ZoneSplit#group}). */
+  final Sequence splits = new Sequence();
   final Ejections ejections = new Ejections();
+  final Loads loads;
+  private final Routing routing;
   /** Held by whoever loads or refreshes the view on a caller's thread; others serve what there is. */
   final ReentrantLock refreshLock = new ReentrantLock();
   private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
@@ -53,10 +58,12 @@ final class ViewHolder {
   /** The cache's bookkeeping, inline only: when the entry was last read, clock millis. */
   volatile long accessedAtMillis;
 
-  ViewHolder(String service, String stage, Events events) {
+  ViewHolder(String service, String stage, Events events, Routing routing) {
     this.service = service;
     this.stage = stage;
     this.events = events;
+    this.routing = routing;
+    this.loads = new Loads(this, routing);
   }
 
   /** The current view and its UP instances, or null before the first fetch. */
@@ -109,7 +116,7 @@ final class ViewHolder {
     Snapshot old = snapshot;
     if (old != null && old.view().equals(next)) {
       if (old.keptUntilMillis() != kept.untilMillis()) {
-        snapshot = new Snapshot(old.view(), old.up(), kept.untilMillis());  // kept longer: nothing to tell
+        snapshot = new Snapshot(old.view(), old.up(), old.zones(), kept.untilMillis());  // kept longer: nothing to tell
       }
       return false;
     }
@@ -119,8 +126,11 @@ final class ViewHolder {
         up.add(instance);
       }
     }
-    List<ServiceInstance> upList = old != null && old.up().equals(up) ? old.up() : List.copyOf(up);
-    snapshot = new Snapshot(next, upList, kept.untilMillis());
+    Candidates upList = old != null && old.up().equals(up) ? old.up() : new Candidates(up, loads);
+    ZoneSplit zones = routing.zone == null ? null
+        : ZoneSplit.of(routing.zone, next.instances(), upList, loads);
+    loads.retain(upList);
+    snapshot = new Snapshot(next, upList, zones, kept.untilMillis());
     changed(next);
     return true;
   }
@@ -137,8 +147,20 @@ final class ViewHolder {
     Snapshot old = snapshot;
     if (old != null && !old.view().stale()) {
       ServiceView stale = old.view().withStale(true);
-      snapshot = new Snapshot(stale, old.up(), old.keptUntilMillis());
+      snapshot = new Snapshot(stale, old.up(), old.zones(), old.keptUntilMillis());
       changed(stale);
+    }
+  }
+
+  /**
+   * Takes the outcome of a call to {@code instance} for the service's ejections; ignores an
+   * instance of another service or before the first view.
+   */
+  void report(ServiceInstance instance, Outcome outcome) {
+    Snapshot s = snapshot;
+    if (s != null && instance.service().equals(service)
+        && ejections.record(instance.id(), outcome, s.up(), routing)) {
+      log().debug("Ejected {} {} for {} ms after {}", service, instance.id(), routing.ejectionMillis, outcome);
     }
   }
 

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 final class Views {
   private final ClientContext ctx;
   private final ViewCache cache;
+  private final Routing routing;
   private final Admission admission;
   private final RestartGrace grace;
   private final @Nullable SnapshotFile snapshotFile;
@@ -29,7 +30,8 @@ final class Views {
   Views(ClientContext ctx) {
     this.ctx = ctx;
     Settings settings = ctx.settings;
-    this.cache = new ViewCache(settings.idleTimeout(), ctx.clock, ctx.events, ctx.inline());
+    this.routing = new Routing(settings);
+    this.cache = new ViewCache(settings.idleTimeout(), ctx.clock, ctx.events, ctx.inline(), routing);
     this.admission = new Admission(settings.maxInstancesPerView(), settings.allowLinkLocalAddresses());
     this.grace = new RestartGrace(settings.leaseTtl());
     this.snapshotFile = settings.snapshotFile() == null ? null
@@ -318,6 +320,7 @@ final class Views {
   /** Records the reads since the last clean-up, evicts idle views; a subscribed view never is. */
   void cleanUp() {
     cache.cleanUp();
+    routing.advance(ctx.clock.millis());
     for (ViewHolder holder : cache.holders()) {
       if (holder.hasListeners()) {
         cache.touch(holder);

@@ -59,11 +59,11 @@ class EjectionTest {
     startFour();
     ServiceInstance a = instance("a");
 
-    client.reportFailure(a);
-    client.reportFailure(a);
+    client.report(a, Outcome.CONNECTION_FAILURE);
+    client.report(a, Outcome.CONNECTION_FAILURE);
     assertThat(chosen(40)).contains("a");
     assertThat(client.isEjected(a)).isFalse();
-    client.reportFailure(a);
+    client.report(a, Outcome.CONNECTION_FAILURE);
 
     assertThat(chosen(400)).containsExactlyInAnyOrder("b", "c", "d");
     assertThat(client.isEjected(a)).isTrue();
@@ -74,8 +74,8 @@ class EjectionTest {
     assertThat(chosen(40)).contains("a");
     assertThat(client.isEjected(a)).as("the ejection ended").isFalse();
 
-    client.reportFailure(a);
-    client.reportFailure(a);
+    client.report(a, Outcome.CONNECTION_FAILURE);
+    client.report(a, Outcome.CONNECTION_FAILURE);
     assertThat(chosen(40)).as("back, it needs three failures again").contains("a");
   }
 
@@ -84,16 +84,16 @@ class EjectionTest {
     startFour();
     ServiceInstance b = instance("b");
 
-    client.reportFailure(b);
-    client.reportFailure(b);
-    client.reportSuccess(b);
-    client.reportFailure(b);
-    client.reportFailure(b);
+    client.report(b, Outcome.CONNECTION_FAILURE);
+    client.report(b, Outcome.CONNECTION_FAILURE);
+    client.report(b, Outcome.SUCCESS);
+    client.report(b, Outcome.CONNECTION_FAILURE);
+    client.report(b, Outcome.CONNECTION_FAILURE);
     assertThat(chosen(40)).contains("b");
 
-    client.reportFailure(b);
+    client.report(b, Outcome.CONNECTION_FAILURE);
     assertThat(chosen(40)).doesNotContain("b");
-    client.reportSuccess(b);
+    client.report(b, Outcome.SUCCESS);
     assertThat(chosen(40)).contains("b");
   }
 
@@ -103,7 +103,7 @@ class EjectionTest {
     for (String id : new String[] {"a", "b", "c", "d"}) {
       ServiceInstance i = instance(id);
       for (int n = 0; n < 10; n++) {
-        client.reportFailure(i);
+        client.report(i, Outcome.CONNECTION_FAILURE);
       }
     }
 
@@ -115,7 +115,7 @@ class EjectionTest {
     start("a", "http://10.0.0.1:80");
     ServiceInstance a = instance("a");
     for (int n = 0; n < 10; n++) {
-      client.reportFailure(a);
+      client.report(a, Outcome.CONNECTION_FAILURE);
     }
 
     assertThat(chosen(10)).containsExactly("a");
@@ -126,10 +126,10 @@ class EjectionTest {
     startFour();
     ServiceInstance stranger = ServiceInstance.builder("other-service").id("x")
         .address(java.net.URI.create("http://10.1.1.1:80")).build();
-    client.reportFailure(stranger);
-    client.reportSuccess(stranger);
+    client.report(stranger, Outcome.CONNECTION_FAILURE);
+    client.report(stranger, Outcome.SUCCESS);
 
-    assertThatThrownBy(() -> client.reportFailure(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> client.report(null, Outcome.CONNECTION_FAILURE)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> RegistryClient.builder().ejection(0, Duration.ofSeconds(1)))
         .hasMessageContaining("consecutiveFailures must be >= 1: 0");
     assertThatThrownBy(() -> RegistryClient.builder().ejection(3, Duration.ZERO))
@@ -141,7 +141,7 @@ class EjectionTest {
     startFour();
     ServiceInstance a = instance("a");
     for (int n = 0; n < 3; n++) {
-      client.reportFailure(a);
+      client.report(a, Outcome.CONNECTION_FAILURE);
     }
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /** Idle eviction of the cached views, driven by a clock that counts its reads. */
 class ViewCacheTest {
   private final CountingClock clock = new CountingClock();
-  private final ViewCache cache =
-      new ViewCache(Duration.ofMinutes(10), clock, new Events(EventListener.NONE), false);
+  private final ViewCache cache = new ViewCache(Duration.ofMinutes(10), clock,
+      new Events(EventListener.NONE), false,
+      new Routing(RegistryClient.builder().registryUrls("http://127.0.0.1:1").clock(clock).settings()));
 
   @Test
   void cachedLookupsReadTheClockOnlyOnceBetweenCleanUps() {

@@ -100,6 +100,7 @@ public final class RegistryAutoConfiguration {
         .ejection(properties.getEjectAfter(), properties.getEjectionTime())
         .allowLinkLocalAddresses(properties.isAllowLinkLocalAddresses())
         .shutdownHook(false);
+    RegistryLoadBalancing.configure(properties, builder);
     if (properties.getHeartbeatInterval() != null) {
       builder.heartbeatInterval(properties.getHeartbeatInterval());
     }
@@ -155,15 +156,16 @@ public final class RegistryAutoConfiguration {
   }
 
   /**
-   * Reports refused connections of {@code @LoadBalanced} calls to the client, for its ejection.
+   * Ends the calls of {@code @LoadBalanced} clients with their outcomes, for the client's
+   * least-loaded picks and its ejection.
    *
    * @param client the core client
    * @return the lifecycle Spring Cloud LoadBalancer tells of every call
    */
   @Bean
   @ConditionalOnMissingBean
-  RegistryEjectionLifecycle registryEjectionLifecycle(RegistryClient client) {
-    return new RegistryEjectionLifecycle(client);
+  RegistryCallLifecycle registryCallLifecycle(RegistryClient client) {
+    return new RegistryCallLifecycle(client);
   }
 
   /** The blocking {@code DiscoveryClient}. */
@@ -231,7 +233,8 @@ public final class RegistryAutoConfiguration {
       String host = properties.getHost() != null
           ? properties.getHost()
           : detectHost(inetUtils.getIfAvailable());
-      return new RegistryRegistration(service, id, client.stage(), host, properties.getMetadata());
+      return new RegistryRegistration(service, id, client.stage(), host,
+          RegistryLoadBalancing.withZone(properties.getMetadata(), properties.getZone()));
     }
 
     @Bean

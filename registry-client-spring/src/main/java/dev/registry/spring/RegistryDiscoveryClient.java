@@ -16,7 +16,7 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
  * fresh, and lists only {@link Status#UP} instances in the client's stage (the ones the core's
  * own {@code choose} would pick), so that a load balancer never sends calls to an instance that
  * is starting or taken out of service. It also leaves out instances the client has ejected after
- * refused connections ({@link RegistryEjectionLifecycle}). {@link #getServices} asks the
+ * failed calls ({@link RegistryCallLifecycle}). {@link #getServices} asks the
  * registry each time.
  * Thread-safe.
  */

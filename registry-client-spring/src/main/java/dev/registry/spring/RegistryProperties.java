@@ -1,12 +1,16 @@
 package dev.registry.spring;
 
+import dev.registry.client.LoadBalancer;
+import dev.registry.client.Outcome;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -111,11 +115,35 @@ public class RegistryProperties {
   private Duration propagationWait = Duration.ofSeconds(1);
 
   /**
-   * After how many @LoadBalanced calls in a row that could not connect an instance is ejected:
-   * left out of discovery (and of the client's choose) for registry.ejection-time. Never more
-   * than half of a service's instances are ejected at once.
+   * After how many @LoadBalanced calls in a row that failed (see registry.eject-on) an instance is
+   * ejected: not picked, and left out of discovery, for registry.ejection-time. Never more than
+   * half of a service's instances are ejected at once.
    */
   private int ejectAfter = 3;
+
+  /**
+   * Which outcomes of calls count as failures towards an ejection: connection-failure, timeout,
+   * gateway-error (502, 503, 504), server-error (other 5xx). Add server-error for Envoy's
+   * "consecutive 5xx".
+   */
+  private Set<Outcome> ejectOn =
+      EnumSet.of(Outcome.CONNECTION_FAILURE, Outcome.TIMEOUT, Outcome.GATEWAY_ERROR);
+
+  /**
+   * This application's zone (such as eu-west-1a): @LoadBalanced calls and the client's picks
+   * prefer instances whose zone metadata names it while at least 5 of 7 of them are healthy,
+   * spilling over to the others in proportion below that; the application's own registration
+   * carries it as its zone metadata. Default: none.
+   */
+  private @Nullable String zone;
+
+  /**
+   * How @LoadBalanced calls and the client's choose pick an instance: round-robin, random,
+   * weighted (by the weight metadata), least-loaded (fewer calls in flight, of two drawn at
+   * random), or spring (Spring Cloud LoadBalancer's own round-robin over the DiscoveryClient for
+   * @LoadBalanced calls, without zone preference; the client's choose round-robins).
+   */
+  private Balancer loadBalancer = Balancer.ROUND_ROBIN;
 
   /** How long an ejected instance is left out before it is called again. */
   private Duration ejectionTime = Duration.ofSeconds(30);
@@ -132,6 +160,30 @@ public class RegistryProperties {
    * are left out and logged once: a call sent there reaches the host's metadata service.
    */
   private boolean allowLinkLocalAddresses;
+
+  /** The values of {@code registry.load-balancer}. */
+  public enum Balancer {
+    /** {@link LoadBalancer#roundRobin()}. */
+    ROUND_ROBIN,
+    /** {@link LoadBalancer#random()}. */
+    RANDOM,
+    /** {@link LoadBalancer#weighted()}. */
+    WEIGHTED,
+    /** {@link LoadBalancer#leastLoaded()}. */
+    LEAST_LOADED,
+    /** Spring Cloud LoadBalancer's own balancer for {@code @LoadBalanced} calls. */
+    SPRING;
+
+    /** The core's balancer of this choice (round-robin for {@link #SPRING}). */
+    LoadBalancer core() {
+      return switch (this) {
+        case RANDOM -> LoadBalancer.random();
+        case WEIGHTED -> LoadBalancer.weighted();
+        case LEAST_LOADED -> LoadBalancer.leastLoaded();
+        case ROUND_ROBIN, SPRING -> LoadBalancer.roundRobin();
+      };
+    }
+  }
 
   // ---- accessors, for Spring's binding (each property is documented on its field)
 
@@ -285,6 +337,30 @@ public class RegistryProperties {
 
   public void setEjectAfter(int ejectAfter) {
     this.ejectAfter = ejectAfter;
+  }
+
+  public Set<Outcome> getEjectOn() {
+    return ejectOn;
+  }
+
+  public void setEjectOn(Set<Outcome> ejectOn) {
+    this.ejectOn = ejectOn;
+  }
+
+  public @Nullable String getZone() {
+    return zone;
+  }
+
+  public void setZone(@Nullable String zone) {
+    this.zone = zone;
+  }
+
+  public Balancer getLoadBalancer() {
+    return loadBalancer;
+  }
+
+  public void setLoadBalancer(Balancer loadBalancer) {
+    this.loadBalancer = loadBalancer;
   }
 
   public Duration getEjectionTime() {

@@ -2,15 +2,20 @@ package dev.registry.spring;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.registry.client.Call;
 import java.net.URI;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * A Spring Cloud {@link ServiceInstance} over one instance of the core client. Immutable.
+ * A Spring Cloud {@link ServiceInstance} over one instance of the core client. Immutable. One
+ * that {@link RegistryLoadBalancer} picked carries the call it started, for
+ * {@link RegistryCallLifecycle} to end; equality ignores it.
  */
 public final class RegistryServiceInstance implements ServiceInstance {
   private final dev.registry.client.ServiceInstance instance;
+  private final @Nullable Call call;
 
   /**
    * Wraps a core instance.
@@ -19,6 +24,18 @@ public final class RegistryServiceInstance implements ServiceInstance {
    */
   public RegistryServiceInstance(dev.registry.client.ServiceInstance instance) {
     this.instance = requireNonNull(instance, "instance");
+    this.call = null;
+  }
+
+  /** The instance of a call our balancer started. */
+  RegistryServiceInstance(Call call) {
+    this.instance = call.instance();
+    this.call = call;
+  }
+
+  /** The call our balancer started with this pick, or null. */
+  @Nullable Call call() {
+    return call;
   }
 
   /**

@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /** The applications of the tests: each is what a user would write, and nothing more. */
 final class Apps {
@@ -56,6 +57,12 @@ final class Apps {
     @LoadBalanced
     RestTemplate loadBalancedTemplate() {
       return new RestTemplate();
+    }
+
+    @Bean
+    @LoadBalanced
+    WebClient.Builder loadBalancedWebClient() {
+      return WebClient.builder();
     }
   }
 }

@@ -25,8 +25,9 @@ import org.springframework.web.client.RestClient;
  * connections (it crashed, and its lease has not run out). A caller calls the service by name
  * through a {@code @LoadBalanced RestClient}: the calls that reach the dead instance fail
  * until it has refused {@code registry.eject-after} (3 by default) in a row; then the client
- * has ejected it, the {@code DiscoveryClient} leaves it out, and every call reaches the live
- * one. Blocking and reactive discovery both.
+ * has ejected it, and every call reaches the live one. Through the client's balancer, and
+ * through Spring Cloud's own ({@code registry.load-balancer=spring}), whose {@code
+ * DiscoveryClient}, blocking or reactive, leaves the ejected instance out.
  */
 class EjectionEndToEndTest {
   private Registry registry;
@@ -52,9 +53,10 @@ class EjectionEndToEndTest {
     return context;
   }
 
-  @ParameterizedTest(name = "reactive discovery: {0}, registry.eject-after: {1}")
-  @CsvSource({"false, 3", "true, 3", "false, 2"})
-  void anInstanceThatRefusesEjectAfterCallsInARowGetsNoMoreCalls(boolean reactive, int ejectAfter) throws Exception {
+  @ParameterizedTest(name = "registry.load-balancer: {2}, reactive discovery: {0}, registry.eject-after: {1}")
+  @CsvSource({"false, 3, round-robin", "false, 2, round-robin", "false, 3, spring", "true, 3, spring"})
+  void anInstanceThatRefusesEjectAfterCallsInARowGetsNoMoreCalls(boolean reactive, int ejectAfter,
+      String loadBalancer) throws Exception {
     run(new SpringApplicationBuilder(Apps.Greeting.class), "spring.application.name=greeting-service",
         "registry.instance-id=greeting-1", "server.port=0");
     int closedPort;
@@ -66,7 +68,7 @@ class EjectionEndToEndTest {
     ConfigurableApplicationContext caller = run(
         new SpringApplicationBuilder(Apps.Caller.class).web(WebApplicationType.NONE),
         "spring.application.name=caller", "spring.cloud.discovery.reactive.enabled=" + reactive,
-        "registry.eject-after=" + ejectAfter);
+        "registry.eject-after=" + ejectAfter, "registry.load-balancer=" + loadBalancer);
     RegistryDiscoveryClient discovery = caller.getBean(RegistryDiscoveryClient.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> discovery.getInstances("greeting-service").size() == 2);
     RestClient rest = caller.getBean(RestClient.Builder.class).build();

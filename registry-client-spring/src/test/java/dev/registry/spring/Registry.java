@@ -163,11 +163,20 @@ final class Registry implements AutoCloseable {
 
   /** Registers an instance over the wire, as another process would; returns the status code. */
   int register(String service, String id, String address) {
+    return register(service, id, address, Map.of());
+  }
+
+  /** Registers an instance with metadata (such as its zone) over the wire. */
+  int register(String service, String id, String address, Map<String, String> metadata) {
+    StringBuilder entries = new StringBuilder();
+    metadata.forEach((k, v) -> entries.append(entries.length() == 0 ? "" : ",")
+        .append('"').append(k).append("\":\"").append(v).append('"'));
     try {
       return http.send(HttpRequest.newBuilder(server.uri().resolve("/register"))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString("{\"service\": \"" + service + "\", \"id\": \"" + id
-                  + "\", \"address\": \"" + address + "\", \"ttl_seconds\": 600}"))
+                  + "\", \"address\": \"" + address + "\", \"metadata\": {" + entries
+                  + "}, \"ttl_seconds\": 600}"))
               .timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {

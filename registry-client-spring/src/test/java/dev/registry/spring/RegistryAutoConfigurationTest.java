@@ -286,4 +286,36 @@ class RegistryAutoConfigurationTest {
     postProcessor.postProcessEnvironment(off, new org.springframework.boot.SpringApplication());
     assertThat(off.getProperty("spring.cloud.loadbalancer.cache.enabled")).isNull();
   }
+
+  @Test
+  void theZoneGoesIntoTheRegistrationsMetadataUnlessItNamesOneAndABadZoneFailsTheStartNamingTheProperty() {
+    runner.withUserConfiguration(Annotated.class).withPropertyValues("registry.zone=eu-west-1a")
+        .run(context -> assertThat(context.getBean(RegistryRegistration.class).getMetadata())
+            .containsEntry("zone", "eu-west-1a"));
+    runner.withUserConfiguration(Annotated.class)
+        .withPropertyValues("registry.zone=eu-west-1a", "registry.metadata.zone=rack-7")
+        .run(context -> assertThat(context.getBean(RegistryRegistration.class).getMetadata())
+            .containsEntry("zone", "rack-7"));
+    runner.withPropertyValues("registry.zone=eu west").run(context -> assertThat(context).hasFailed()
+        .getFailure().hasStackTraceContaining("registry.zone: zone must be").hasStackTraceContaining("'eu west'"));
+  }
+
+  @Test
+  void theBalancerPropertyChoosesTheClientsLoadBalancer() {
+    runner.withConfiguration(AutoConfigurations.of(RegistryLoadBalancing.class))
+        .withPropertyValues("registry.load-balancer=least-loaded", "registry.eject-on=timeout,server-error")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(RegistryProperties.class).getLoadBalancer())
+              .isEqualTo(RegistryProperties.Balancer.LEAST_LOADED);
+          assertThat(context.getBean(RegistryProperties.class).getEjectOn())
+              .containsExactlyInAnyOrder(dev.registry.client.Outcome.TIMEOUT, dev.registry.client.Outcome.SERVER_ERROR);
+          assertThat(context).hasBean("default." + RegistryLoadBalancing.class.getName()
+              + ".LoadBalancerClientSpecification");
+        });
+    runner.withConfiguration(AutoConfigurations.of(RegistryLoadBalancing.class))
+        .withPropertyValues("registry.load-balancer=spring")
+        .run(context -> assertThat(context.getBeanNamesForType(
+            org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification.class)).isEmpty());
+  }
 }

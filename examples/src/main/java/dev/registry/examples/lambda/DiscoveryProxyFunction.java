@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registry.client.NoInstanceAvailableException;
+import dev.registry.client.Outcome;
 import dev.registry.client.RegistryException;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.lambda.Discovery;
@@ -85,14 +86,12 @@ public final class DiscoveryProxyFunction
     }
     try {
       APIGatewayV2HTTPResponse answer = forward(request, location);
-      discovery.client().reportSuccess(target);
+      discovery.client().report(target, Outcome.ofStatus(answer.getStatusCode()));
       return answer;
     } catch (IOException e) {
-      if (e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException) {
-        // Refused: after a few in a row the client skips this instance for a while, also in
-        // the next invocations of this container (it keeps the client).
-        discovery.client().reportFailure(target);
-      }
+      // Refused or timed out: after a few in a row the client skips this instance for a while,
+      // also in the next invocations of this container (it keeps the client).
+      discovery.client().report(target, Outcome.of(e));
       return error(502, "bad_gateway", service + " at " + target.address() + " failed: " + e);
     }
   }

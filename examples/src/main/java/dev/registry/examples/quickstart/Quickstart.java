@@ -3,6 +3,7 @@ package dev.registry.examples.quickstart;
 import dev.registry.client.ConfigChange;
 import dev.registry.client.ConfigView;
 import dev.registry.client.NoInstanceAvailableException;
+import dev.registry.client.Outcome;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
@@ -341,7 +342,7 @@ public final class Quickstart {
       return body;
     } catch (IOException e) {
       events.add(new Event(Kind.FAILED, target.id(), now()));
-      caller.reportFailure(target); // a few in a row and the client skips it until its lease ends
+      caller.report(target, Outcome.of(e)); // a few in a row and the client skips it until its lease ends
       return "no answer from " + target.id() + " (" + e.getClass().getSimpleName() + ")";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

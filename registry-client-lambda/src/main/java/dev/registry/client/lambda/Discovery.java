@@ -91,8 +91,9 @@ public final class Discovery {
   }
 
   /**
-   * Returns the container's client: lookups in other stages ({@code inStage}), and reports of
-   * how calls to instances went ({@code reportFailure}, {@code reportSuccess}).
+   * Returns the container's client: lookups in other stages ({@code inStage}), calls counted
+   * for the least-loaded balancer ({@code startCall}), and reports of how calls to instances
+   * went ({@code report}).
    *
    * @return the client
    */

@@ -58,6 +58,11 @@ import org.jspecify.annotations.Nullable;
  *     directory, {@code /var/task} on Lambda); host names are still verified. Read by
  *     {@link #clientBuilder()}, at container start</td><td>none: the JVM's default trust
  *     store</td></tr>
+ * <tr><td>{@code REGISTRY_ZONE} ({@code zone})</td><td>the function's zone: lookups prefer
+ *     instances whose {@code zone} metadata names it, while enough of them are healthy (see
+ *     {@link RegistryClient.Builder#zone})</td><td>{@code AWS_REGION}, the function's region
+ *     (Lambda sets it), so that instances registered with their region as zone are preferred;
+ *     none outside Lambda</td></tr>
  * <tr><td>{@code REGISTRY_CONFIG} ({@code config})</td><td>read the function's configuration
  *     from the registry at the first invocation of a stage ({@link Discovery#config()}): the
  *     service's ({@code REGISTRY_SERVICE_NAME}, else the function's name) as its stage, region
@@ -90,6 +95,7 @@ import org.jspecify.annotations.Nullable;
  * @param token {@code REGISTRY_TOKEN}, or null for an open registry
  * @param trustedCertificates {@code REGISTRY_TRUSTED_CERTIFICATES}, or null for the JVM's
  *     default trust store
+ * @param zone {@code REGISTRY_ZONE} (else {@code AWS_REGION}), or null for none
  * @param config {@code REGISTRY_CONFIG}
  * @param region {@code REGISTRY_REGION} (else {@code AWS_REGION}), or null for none
  * @param client {@code REGISTRY_CLIENT}, or null for none
@@ -108,6 +114,7 @@ public record LambdaSettings(
     Duration leaseTtl,
     @Nullable String token,
     @Nullable Path trustedCertificates,
+    @Nullable String zone,
     boolean config,
     @Nullable String region,
     @Nullable String client,
@@ -132,7 +139,7 @@ public record LambdaSettings(
       throw new IllegalArgumentException("serviceName and serviceAddress go together: "
           + serviceName + ", " + serviceAddress);
     }
-    coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, region, client);
+    coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, zone, region, client);
     if (serviceName != null && serviceAddress != null) {
       ServiceInstance.builder(serviceName).id(instanceId != null ? instanceId : serviceName)
           .address(serviceAddress);
@@ -148,7 +155,7 @@ public record LambdaSettings(
    */
   public LambdaSettings withTrustedCertificates(@Nullable Path pemFile) {
     return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
-        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile, config, region, client,
+        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile, zone, config, region, client,
         allowLinkLocalAddresses);
   }
 
@@ -163,8 +170,8 @@ public record LambdaSettings(
    */
   public LambdaSettings withConfig(@Nullable String region, @Nullable String client) {
     return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
-        serviceName, serviceAddress, instanceId, leaseTtl, token, trustedCertificates, true, region,
-        client, allowLinkLocalAddresses);
+        serviceName, serviceAddress, instanceId, leaseTtl, token, trustedCertificates, zone, true,
+        region, client, allowLinkLocalAddresses);
   }
 
   /**
@@ -176,7 +183,7 @@ public record LambdaSettings(
   public static LambdaSettings of(URI... registryUrls) {
     return new LambdaSettings(List.of(registryUrls), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15), null, null, false, null, null, false);
+        Duration.ofMinutes(15), null, null, null, false, null, null, false);
   }
 
   /**
@@ -232,6 +239,7 @@ public record LambdaSettings(
         duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)),
         blankToNull(env.get("REGISTRY_TOKEN")),
         pem == null ? null : Path.of(pem),
+        zone(env),
         bool(env, "REGISTRY_CONFIG", false),
         region,
         blankToNull(env.get("REGISTRY_CLIENT")),
@@ -261,7 +269,7 @@ public record LambdaSettings(
    */
   public RegistryClient.Builder clientBuilder() {
     RegistryClient.Builder builder =
-        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, region, client)
+        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, zone, region, client)
             .allowLinkLocalAddresses(allowLinkLocalAddresses);
     if (trustedCertificates != null) {
       try {
@@ -277,7 +285,7 @@ public record LambdaSettings(
 
   private static RegistryClient.Builder coreBuilder(List<URI> registryUrls, @Nullable String stage,
       Duration cacheTtl, Duration requestTimeout, Duration leaseTtl, @Nullable String token,
-      @Nullable String region, @Nullable String client) {
+      @Nullable String zone, @Nullable String region, @Nullable String client) {
     requireNonNull(cacheTtl, "cacheTtl");
     Duration idle = cacheTtl.compareTo(Duration.ofMinutes(5)) < 0
         ? Duration.ofMinutes(10) : cacheTtl.multipliedBy(2);
@@ -295,6 +303,13 @@ public record LambdaSettings(
     if (token != null) {
       builder.token(token);
     }
+    if (zone != null) {
+      try {
+        builder.zone(zone);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("REGISTRY_ZONE (zone): " + e.getMessage(), e);
+      }
+    }
     if (region != null) {
       builder.region(region);
     }
@@ -302,6 +317,12 @@ public record LambdaSettings(
       builder.client(client);
     }
     return builder;
+  }
+
+  /** {@code REGISTRY_ZONE}, else the region Lambda runs the function in. */
+  private static @Nullable String zone(Map<String, String> env) {
+    String zone = blankToNull(env.get("REGISTRY_ZONE"));
+    return zone != null ? zone : blankToNull(env.get("AWS_REGION"));
   }
 
   /** Like the record's, with the token masked (the certificates' file is not a secret). */
@@ -312,7 +333,7 @@ public record LambdaSettings(
         + ", warmUp=" + warmUp + ", serviceName=" + serviceName + ", serviceAddress="
         + serviceAddress + ", instanceId=" + instanceId + ", leaseTtl=" + leaseTtl + ", token="
         + (token == null ? "none" : "(set)") + ", trustedCertificates=" + trustedCertificates
-        + ", config=" + config + ", region=" + region + ", client=" + client
+        + ", zone=" + zone + ", config=" + config + ", region=" + region + ", client=" + client
         + ", allowLinkLocalAddresses=" + allowLinkLocalAddresses + "]";
   }
 

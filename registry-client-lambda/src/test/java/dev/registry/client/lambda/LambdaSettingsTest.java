@@ -126,4 +126,41 @@ class LambdaSettingsTest {
   void aNullArnHasNoStage() {
     assertThat(LambdaSettings.stageOfArn(null)).isEmpty();
   }
+
+  @Test
+  void theZoneIsRegistryZoneElseTheFunctionsRegionAndABadOneIsNamed() {
+    Map<String, String> lambda = Map.of("REGISTRY_URLS", "http://127.0.0.1:5001", "AWS_REGION", "eu-west-1");
+
+    assertThat(LambdaSettings.fromEnvironment(lambda).zone()).isEqualTo("eu-west-1");
+    assertThat(LambdaSettings.fromEnvironment(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001",
+        "AWS_REGION", "eu-west-1", "REGISTRY_ZONE", "eu-west-1b")).zone()).isEqualTo("eu-west-1b");
+    assertThat(LambdaSettings.fromEnvironment(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001")).zone()).isNull();
+    assertThatThrownBy(() -> LambdaSettings.fromEnvironment(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001",
+        "REGISTRY_ZONE", "eu west")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REGISTRY_ZONE").hasMessageContaining("'eu west'");
+  }
+
+  @Test
+  void aFunctionPrefersTheInstancesOfItsRegion() {
+    dev.registry.server.RegistryServer server =
+        dev.registry.server.RegistryServer.builder().host("127.0.0.1").port(0).build().start();
+    try (dev.registry.client.RegistryClient registrar = dev.registry.client.RegistryClient.builder()
+        .registryUris(java.util.List.of(server.uri())).shutdownHook(false).build()) {
+      for (String zone : new String[] {"eu-west-1", "us-east-1"}) {
+        registrar.register(dev.registry.client.ServiceInstance.builder("payment-service").id("p-" + zone)
+            .address("http://" + zone + ".example.test:80").metadata("zone", zone).build());
+      }
+      LambdaSettings settings = LambdaSettings.fromEnvironment(Map.of(
+          "REGISTRY_URLS", server.uri().toString(), "AWS_REGION", "eu-west-1"));
+      try (dev.registry.client.InlineRegistryClient client = settings.clientBuilder().buildInline()) {
+        java.util.Set<String> picked = new java.util.HashSet<>();
+        for (int i = 0; i < 10; i++) {
+          picked.add(client.choose("payment-service").id());
+        }
+        assertThat(picked).containsExactly("p-eu-west-1");
+      }
+    } finally {
+      server.close();
+    }
+  }
 }
