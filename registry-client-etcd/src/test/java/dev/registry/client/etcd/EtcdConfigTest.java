@@ -19,6 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -153,6 +158,50 @@ class EtcdConfigTest {
     assertThatThrownBy(() -> payment.declareConfig(service, List.of(ConfigKey.ofString("banner", "x".repeat(20_000), null))))
         .isInstanceOf(RegistryRejectedException.class).hasMessageContaining("banner");
     assertThat(client(builder()).config(service).get("banner")).isEmpty();
+  }
+
+  @Test
+  void instancesDeclaringAtOnceWriteTheDefaultOnceAndNeverOverEachOther() throws Exception {
+    List<RegistryClient> instances = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      RegistryClient instance = client(builder());
+      instance.config(service); // connected, so that the declarations race
+      instances.add(instance);
+    }
+    String prefix = "/registry/_config/" + service + "/";
+    long before = operator.range(prefix, TIMEOUT).revision();
+    CyclicBarrier start = new CyclicBarrier(instances.size());
+    ExecutorService threads = Executors.newFixedThreadPool(instances.size());
+    try {
+      List<Future<Long>> declared = new ArrayList<>();
+      for (int i = 0; i < instances.size(); i++) {
+        RegistryClient instance = instances.get(i);
+        int size = 10 + i;
+        declared.add(threads.submit(() -> {
+          start.await();
+          return instance.declareConfig(service, List.of(ConfigKey.ofInt("pool.size", size, "written by " + size)));
+        }));
+      }
+      for (Future<Long> f : declared) {
+        f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    put("_", "_", "_", "zz.sentinel", "done");
+
+    // etcd's own history of the tree: one put of the key, whoever won.
+    RecordingWatch history = new RecordingWatch();
+    Streams streams = new Streams(List.of(), TIMEOUT);
+    closeables.add(streams);
+    closeables.add(WatchStream.open(operator, streams, prefix, before + 1, TIMEOUT, Duration.ofSeconds(30), history));
+    await().atMost(TIMEOUT).until(() -> history.heard.stream().anyMatch(h -> h.contains("zz.sentinel")));
+    List<String> puts = history.heard.stream().filter(h -> h.contains("pool.size")).toList();
+    assertThat(puts).hasSize(1);
+    String winner = client(builder()).config(service).get("pool.size").orElseThrow();
+    assertThat(puts.get(0)).contains("pool.size " + winner + " @");
+    assertThat(operator.get("/registry/_config-doc/" + service + "/pool.size", TIMEOUT))
+        .map(KeyValue::value).contains("written by " + winner);
   }
 
   @Test
