@@ -64,12 +64,16 @@ abstract class PrefixWatch<A> implements Watch, WatchStream.Listener {
     backend.streams().executor().execute(this::readAndWatch);
   }
 
-  /** Under the lock: forgets what is held, takes the keys of a fresh read, and answers them in full. */
+  /**
+   * Under the lock: forgets what is held, takes the keys of a fresh read, and answers them in
+   * full. A {@link RegistryException} (an answer past the client's limits) fails the watch.
+   */
   abstract A reset(Range range, String cluster);
 
   /**
    * Under the lock: applies changes the watch had not applied yet (each at or past the resume
-   * revision), all at or below {@code revision}: the answer to give, or null when none is due.
+   * revision), all at or below {@code revision}: the answer to give, or null when none is due. A
+   * {@link RegistryException} (an answer past the client's limits) fails the watch.
    */
   abstract @Nullable A apply(List<WatchStream.Change> changes, long revision, @Nullable String cluster);
 
@@ -90,15 +94,20 @@ abstract class PrefixWatch<A> implements Watch, WatchStream.Listener {
       fail(e);
       return;
     }
-    synchronized (this) {
-      if (closed) {
-        return;
+    try {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        resume = range.revision() + 1;
+        clusterId = range.clusterId();
+        A full = reset(range, range.clusterId());
+        outbox.add(() -> deliver(full));
+        openStream();
       }
-      resume = range.revision() + 1;
-      clusterId = range.clusterId();
-      A full = reset(range, range.clusterId());
-      outbox.add(() -> deliver(full));
-      openStream();
+    } catch (RegistryException e) { // an answer past the client's limits
+      fail(e);
+      return;
     }
     tell();
   }
@@ -136,17 +145,25 @@ abstract class PrefixWatch<A> implements Watch, WatchStream.Listener {
 
   @Override
   public void changed(List<WatchStream.Change> changes, long revision) {
+    @Nullable RegistryException tooLarge = null;
     synchronized (this) {
       if (closed) {
         return;
       }
       List<WatchStream.Change> unheard = changes.stream().filter(c -> c.kv().modRevision() >= resume).toList();
       resume = Math.max(resume, revision + 1);
-      A answer = unheard.isEmpty() ? null : apply(unheard, revision, clusterId);
-      if (answer == null) {
-        return;
+      try {
+        A answer = unheard.isEmpty() ? null : apply(unheard, revision, clusterId);
+        if (answer == null) {
+          return;
+        }
+        outbox.add(() -> deliver(answer));
+      } catch (RegistryException e) { // an answer past the client's limits
+        tooLarge = e;
       }
-      outbox.add(() -> deliver(answer));
+    }
+    if (tooLarge != null) {
+      fail(tooLarge);
     }
     tell();
   }

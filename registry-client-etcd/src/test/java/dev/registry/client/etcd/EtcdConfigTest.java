@@ -192,7 +192,7 @@ class EtcdConfigTest {
 
     // etcd's own history of the tree: one put of the key, whoever won.
     RecordingWatch history = new RecordingWatch();
-    Streams streams = new Streams(List.of(), TIMEOUT);
+    Streams streams = new Streams(List.of(), TIMEOUT, 8L << 20);
     closeables.add(streams);
     closeables.add(WatchStream.open(operator, streams, prefix, before + 1, TIMEOUT, Duration.ofSeconds(30), history));
     await().atMost(TIMEOUT).until(() -> history.heard.stream().anyMatch(h -> h.contains("zz.sentinel")));
