@@ -1,5 +1,6 @@
 package dev.registry.client.etcd;
 
+import dev.registry.client.ConfigKey;
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.ServiceInstance;
@@ -7,6 +8,9 @@ import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
 import dev.registry.client.Watch;
 import dev.registry.client.spi.BackendContext;
+import dev.registry.client.spi.ConfigAnswer;
+import dev.registry.client.spi.ConfigQuery;
+import dev.registry.client.spi.ConfigWatchListener;
 import dev.registry.client.spi.Registered;
 import dev.registry.client.spi.RegistryBackend;
 import dev.registry.client.spi.StageViews;
@@ -30,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * handle); a renewal is a lease keep-alive; a status change rewrites the value under the same
  * lease, only while the key is still the lease's; a deregistration deletes the key and revokes
  * the lease; reads are linearizable range reads of a prefix; the watch is an etcd watch
- * ({@link EtcdWatch}).
+ * ({@link EtcdWatch}). A service's configuration is entries under a prefix of its own, read,
+ * watched ({@link EtcdConfigWatch}) and declared there ({@link EtcdConfigs}).
  *
  * <p>Every call goes through {@link Gateway} to the current member and moves to the next one
  * when it fails, so that the core's next attempt, keep-alives included, goes elsewhere. The
@@ -40,12 +45,14 @@ final class EtcdBackend implements RegistryBackend {
   private final BackendContext context;
   private final Gateway gateway;
   private final Keyspace keyspace;
+  private final EtcdConfigs configs;
   private @Nullable Streams streams;
 
   EtcdBackend(BackendContext context, Gateway gateway, Keyspace keyspace) {
     this.context = context;
     this.gateway = gateway;
     this.keyspace = keyspace;
+    this.configs = new EtcdConfigs(gateway, keyspace);
   }
 
   @Override
@@ -83,6 +90,13 @@ final class EtcdBackend implements RegistryBackend {
   }
 
   @Override
+  public boolean renew(Registered registration, long configIndex, Duration timeout) {
+    String handle = registration.handle();
+    return renew(registration, timeout)
+        && configs.reportApplied(registration.instance(), leaseOf(Objects.requireNonNull(handle)), configIndex, timeout);
+  }
+
+  @Override
   public boolean status(Registered registration, Status status, Duration timeout) {
     String handle = registration.handle();
     if (handle == null) {
@@ -99,6 +113,7 @@ final class EtcdBackend implements RegistryBackend {
     ServiceInstance i = registration.instance();
     String key = keyspace.instance(stageOf(i), i.service(), i.id());
     String handle = registration.handle();
+    configs.forget(i);
     if (handle != null) {
       long lease = leaseOf(handle);
       boolean deleted = gateway.deleteIfLease(key, lease, timeout);
@@ -137,7 +152,22 @@ final class EtcdBackend implements RegistryBackend {
     return EtcdWatch.start(this, request, listener);
   }
 
-  // ---- what EtcdWatch uses
+  @Override
+  public ConfigAnswer config(ConfigQuery query, Duration timeout) {
+    return configs.read(query, timeout);
+  }
+
+  @Override
+  public Watch watchConfig(ConfigQuery query, long since, @Nullable String epoch, ConfigWatchListener listener) {
+    return EtcdConfigWatch.start(this, query, listener);
+  }
+
+  @Override
+  public long declareConfig(String service, List<ConfigKey> keys, Duration timeout) {
+    return configs.declare(service, keys, timeout);
+  }
+
+  // ---- what the watches use
 
   Gateway gateway() {
     return gateway;

@@ -114,6 +114,19 @@ final class Gateway {
     return succeeded(post("/v3/kv/txn", txn, timeout));
   }
 
+  /**
+   * Writes {@code value} at {@code key}, and {@code alsoPut}'s values at their keys, only if
+   * {@code key} does not exist (a transaction comparing its {@code create_revision} with 0): false,
+   * and nothing written, when it exists. Two racing writers cannot both succeed.
+   */
+  boolean putIfAbsent(String key, String value, Map<String, String> alsoPut, Duration timeout) {
+    StringBuilder puts = new StringBuilder("{\"request_put\":" + putBody(key, value, 0) + "}");
+    alsoPut.forEach((k, v) -> puts.append(",{\"request_put\":").append(putBody(k, v, 0)).append('}'));
+    String absent = new Json.ObjectWriter().field("target", "CREATE").field("key", encode(key))
+        .field("create_revision", "0").field("result", "EQUAL").toString();
+    return succeeded(post("/v3/kv/txn", "{\"compare\":[" + absent + "],\"success\":[" + puts + "]}", timeout));
+  }
+
   /** Deletes {@code key} only if it is attached to {@code lease}: false when it is not. */
   boolean deleteIfLease(String key, long lease, Duration timeout) {
     String txn = "{\"compare\":[" + leaseIs(key, lease) + "],\"success\":[{\"request_delete_range\":"

@@ -5,11 +5,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Where registrations live in etcd: {@code {prefix}/{stage}/{service}/{id}}, the instance's JSON
- * at that key, attached to the registration's lease (docs/etcd.md). The prefix is the path of
- * the registry URLs, {@value #DEFAULT_PREFIX} when they have none, so that several systems can
- * share a cluster. Stage, service and id names hold no {@code /} (the client's naming rules), so
- * a key names its instance unambiguously. Immutable.
+ * Where the registry lives in etcd (docs/etcd.md): registrations at
+ * {@code {prefix}/{stage}/{service}/{id}}, the instance's JSON at that key, attached to the
+ * registration's lease; configuration entries at
+ * {@code {prefix}/_config/{service}/{stage}/{region}/{client}/{key}} ({@link ConfigEntries});
+ * declared keys' descriptions at {@code {prefix}/_config-doc/{service}/{key}}; the configuration
+ * index each instance applied at {@code {prefix}/_applied/{service}/{stage}/{id}}, attached to the
+ * instance's lease. The prefix is the path of the registry URLs, {@value #DEFAULT_PREFIX} when
+ * they have none, so that several systems can share a cluster. Names hold no {@code /} and
+ * start with a letter or digit (the client's naming rules), so a key names what it holds
+ * unambiguously, and no stage is named like the {@code _} trees. Immutable.
  */
 final class Keyspace {
   static final String DEFAULT_PREFIX = "/registry";
@@ -57,6 +62,21 @@ final class Keyspace {
   /** The key of one instance. */
   String instance(String stage, String service, String id) {
     return service(stage, service) + id;
+  }
+
+  /** Every configuration entry of a service, at every scope, ending in {@code /}. */
+  String config(String service) {
+    return prefix + "/_config/" + service + "/";
+  }
+
+  /** The description of a service's declared key. */
+  String configDescription(String service, String key) {
+    return prefix + "/_config-doc/" + service + "/" + key;
+  }
+
+  /** The configuration index an instance applied. */
+  String applied(String stage, String service, String id) {
+    return prefix + "/_applied/" + service + "/" + stage + "/" + id;
   }
 
   /** The service a key of {@code stage} belongs to, if it is an instance key. */
