@@ -37,7 +37,8 @@ final class PaymentInstance implements AutoCloseable {
 
   /**
    * @param onConfig told of the service's configuration as this instance takes it, or null
-   *     when the registry keeps no configuration (an etcd cluster)
+   *     when the story does not change configuration (its operator writes through the reference
+   *     server's route, so an etcd cluster's run leaves it out; docs/etcd.md shows etcdctl's way)
    */
   PaymentInstance(String name, String registry, Duration leaseTtl, Duration heartbeatInterval,
       @Nullable ConfigListener onConfig) {

@@ -62,8 +62,8 @@ public final class Quickstart {
    * @param killedAt when payment-3 was killed
    * @param closedAt when payment-2 was closed
    * @param startedAt when payment-4 had registered
-   * @param configuredAt when the operator sent the configuration change, -1 when the registry
-   *     keeps no configuration
+   * @param configuredAt when the operator sent the configuration change, -1 when the story ran
+   *     on another registry than the reference server, whose route the operator writes through
    */
   record Story(List<Event> events, long killedAt, long closedAt, long startedAt, long configuredAt) {
     long first(Kind kind, String instance) {
