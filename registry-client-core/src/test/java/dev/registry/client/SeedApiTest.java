@@ -169,4 +169,30 @@ class SeedApiTest {
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("/status");
   }
+
+  @Test
+  void theInlineClientOfTheLambdaAdapterRenewsRefreshesAndDeregistersOnTheCallersThread() {
+    FakeClock clock = new FakeClock();
+    InlineRegistryClient inline = RegistryClient.builder()
+        .registryUrls(server.url("/").toString())
+        .clock(clock)
+        .heartbeatInterval(Duration.ofSeconds(5))
+        .refreshInterval(Duration.ofSeconds(30))
+        .buildInline();
+    Duration budget = Duration.ofSeconds(5);
+    try (inline) {
+      inline.register(instance("payment-service", 8001));
+      assertThat(inline.warmUp("default")).isZero();  // no catalog: each service at its first lookup
+      assertThat(inline.choose("payment-service").id()).isEqualTo("http:127.0.0.1:8001");
+      client().register(instance("payment-service", 8002));
+
+      clock.advance(Duration.ofSeconds(30));
+      inline.runDueWork(budget);
+
+      assertThat(heartbeatsOf("http://127.0.0.1:8001")).hasSize(1);
+      assertThat(inline.stats().heartbeatsFailed()).isZero();
+      assertThat(inline.instances("payment-service")).hasSize(2);
+    }
+    assertThat(seed.addresses("payment-service")).containsExactly("http://127.0.0.1:8002");
+  }
 }

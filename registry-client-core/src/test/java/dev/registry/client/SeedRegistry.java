@@ -20,9 +20,10 @@ import mockwebserver3.RecordedRequest;
  * unknown), 400 when either field is missing, {@code GET /services} and {@code /health} in the
  * seed's shapes. Its answers carry no id, stage, index, lease or secret; it ignores every field
  * and query parameter it does not know; any other route is Flask's HTML 404. Instances whose
- * last heartbeat is older than the timeout are left out, as the seed's are.
+ * last heartbeat is older than the timeout are left out, as the seed's are. Shared with the
+ * adapters' tests (this module's test jar).
  */
-final class SeedRegistry extends Dispatcher {
+public final class SeedRegistry extends Dispatcher {
   private static final long HEARTBEAT_TIMEOUT_MILLIS = 30_000;
   private static final String MISSING = "{\"status\":\"error\",\"message\":\"Missing required fields: service and address\"}";
 
@@ -42,15 +43,16 @@ final class SeedRegistry extends Dispatcher {
   }
 
   private final Map<String, List<Entry>> registry = new LinkedHashMap<>();
-  final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  /** Every request, in order. */
+  public final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
   /** The registry's memory is lost, as when the seed's process restarts. */
-  synchronized void forgetEverything() {
+  public synchronized void forgetEverything() {
     registry.clear();
   }
 
   /** The addresses of the active instances of {@code service}. */
-  synchronized List<String> addresses(String service) {
+  public synchronized List<String> addresses(String service) {
     List<String> addresses = new ArrayList<>();
     for (Entry e : registry.getOrDefault(service, List.of())) {
       if (e.active()) {
@@ -60,13 +62,13 @@ final class SeedRegistry extends Dispatcher {
     return addresses;
   }
 
-  List<RecordedRequest> requests(String path) {
+  public List<RecordedRequest> requests(String path) {
     return requests.stream().filter(r -> r.getUrl().encodedPath().equals(path)).toList();
   }
 
   /** The fields of a request's JSON body. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> body(RecordedRequest request) {
+  public static Map<String, Object> body(RecordedRequest request) {
     try {
       return (Map<String, Object>) Json.parse(request.getBody().utf8());
     } catch (IOException e) {
