@@ -45,10 +45,11 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
   }
 
   /**
-   * Removes an instance from the registry, identified by its service, stage and id, whether
-   * this client registered it or not (for example a CloudFormation stack deleting the endpoint
-   * that an earlier deploy registered). A registration of this client for it stops being
-   * renewed. One call with the retry policy's attempts.
+   * Removes an instance from the registry, identified by its service, stage and id (and by its
+   * address, for a registry that knows no ids), whether this client registered it or not (for
+   * example a CloudFormation stack deleting the endpoint that an earlier deploy registered). A
+   * registration of this client for it, by id or by address, stops being renewed. One call with
+   * the retry policy's attempts.
    *
    * @param instance the instance; a null stage means this client's stage
    * @return true if the registry removed it, false if it did not hold it

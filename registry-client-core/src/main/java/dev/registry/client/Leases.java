@@ -65,8 +65,10 @@ final class Leases {
     String handle = null;
     for (Lease lease : leases) {
       ServiceInstance held = lease.instance();
-      if (held.service().equals(resolved.service()) && held.id().equals(resolved.id())
-          && resolved.stage().equals(held.stage())) {
+      // The same address in the same service and stage is the same instance (docs/api.md,
+      // "Concepts"), whatever its id: a registry that knows no ids lists it by its address.
+      if (held.service().equals(resolved.service()) && resolved.stage().equals(held.stage())
+          && (held.id().equals(resolved.id()) || held.address().equals(resolved.address()))) {
         handle = lease.registered().handle();  // the registry may ask for it (docs/api.md, "Security")
         if (lease.stop()) {
           leases.remove(lease);

@@ -299,15 +299,18 @@ final class Views {
   }
 
   /**
-   * The names of the services of {@code stage}, sorted, from the catalog.
+   * The names of the services of {@code stage}, sorted, from the catalog, or from the registry's
+   * list of names when it has no catalog.
    *
    * @throws RegistryException if the registry could not be reached or refused
-   * @throws UnsupportedOperationException if the registry has no catalog
+   * @throws UnsupportedOperationException if the registry can list no services
    */
   List<String> services(String stage) {
-    StageViews catalog = catalog(stage).orElseThrow(() -> new UnsupportedOperationException(
-        "the registry at " + ctx.settings.registryUrls() + " lists no services"));
-    List<String> names = new ArrayList<>(catalog.views().keySet());
+    Optional<StageViews> catalog = catalog(stage);
+    List<String> names = new ArrayList<>(catalog.isPresent() ? catalog.get().views().keySet()
+        : ctx.call(ClientContext.NO_DEADLINE, timeout -> ctx.backend().services(stage, timeout))
+            .orElseThrow(() -> new UnsupportedOperationException(
+                "the registry at " + ctx.settings.registryUrls() + " lists no services")));
     names.sort(null);
     return List.copyOf(names);
   }

@@ -156,7 +156,7 @@ class RegistrationProtocolTest {
   }
 
   @Test
-  void heartbeatsRenewTheLeaseByIdEveryInterval() {
+  void heartbeatsRenewTheLeaseByIdAndAddressEveryInterval() {
     client = builder().leaseTtl(Duration.ofSeconds(3))
         .heartbeatInterval(Duration.ofMillis(100)).build();
 
@@ -169,7 +169,7 @@ class RegistrationProtocolTest {
     RecordedRequest heartbeat = registry.requests("/heartbeat").get(0);
     assertThat(heartbeat.getMethod()).isEqualTo("POST");
     assertThat(heartbeat.getBody().utf8()).isEqualTo(
-        "{\"service\":\"payment-service\",\"id\":\"payment-1\",\"stage\":\"default\"}");
+        "{\"service\":\"payment-service\",\"id\":\"payment-1\",\"address\":\"http://10.0.0.5:8080\",\"stage\":\"default\"}");
     assertThat(client.stats().heartbeatsSent()).isGreaterThanOrEqualTo(3);
   }
 
@@ -210,8 +210,8 @@ class RegistrationProtocolTest {
     registration.status(Status.OUT_OF_SERVICE);
 
     assertThat(registry.requests("/status").get(0).getBody().utf8()).isEqualTo(
-        "{\"service\":\"payment-service\",\"id\":\"payment-1\",\"stage\":\"default\","
-            + "\"status\":\"OUT_OF_SERVICE\"}");
+        "{\"service\":\"payment-service\",\"id\":\"payment-1\",\"address\":\"http://10.0.0.5:8080\","
+            + "\"stage\":\"default\",\"status\":\"OUT_OF_SERVICE\"}");
     assertThat(registry.requests("/register").get(1).getBody().utf8())
         .contains("\"status\":\"OUT_OF_SERVICE\"");
     assertThat(registration.instance().status()).isEqualTo(Status.OUT_OF_SERVICE);
@@ -228,7 +228,7 @@ class RegistrationProtocolTest {
 
     assertThat(registry.requests("/deregister")).hasSize(1);
     assertThat(registry.requests("/deregister").get(0).getBody().utf8()).isEqualTo(
-        "{\"service\":\"payment-service\",\"id\":\"payment-1\",\"stage\":\"default\"}");
+        "{\"service\":\"payment-service\",\"id\":\"payment-1\",\"address\":\"http://10.0.0.5:8080\",\"stage\":\"default\"}");
     assertThat(events).containsExactly("deregistered payment-1 true");
     int heartbeats = registry.requests("/heartbeat").size();
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))

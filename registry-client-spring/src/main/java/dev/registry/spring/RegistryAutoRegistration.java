@@ -69,6 +69,8 @@ public final class RegistryAutoRegistration
   private boolean refusingTraffic;
   private boolean broken;
   private @Nullable Status registeredStatus;
+  /** The registry holds no status (the seed's has no /status route): none is sent any more. */
+  private boolean noStatus;
 
   /**
    * Creates the auto-registration.
@@ -164,12 +166,16 @@ public final class RegistryAutoRegistration
 
   private void updateLocked() {
     Status wanted = wantedStatus();
-    if (stopped || registeredStatus == null || registeredStatus == wanted) {
+    if (stopped || noStatus || registeredStatus == null || registeredStatus == wanted) {
       return;
     }
     try {
       serviceRegistry.setStatus(registration, wanted.name());
       registeredStatus = wanted;
+    } catch (UnsupportedOperationException e) {
+      noStatus = true;
+      log.info("The registry holds no status: {} is listed as UP while it is registered ({})", registration,
+          e.getMessage());
     } catch (RegistryException | IllegalStateException e) {
       log.warn("Could not set the status of {} to {}: {}", registration, wanted, e.toString());
     }
@@ -224,7 +230,7 @@ public final class RegistryAutoRegistration
       if (registeredStatus == null) {
         return false;
       }
-      if (registeredStatus != Status.OUT_OF_SERVICE) {
+      if (registeredStatus != Status.OUT_OF_SERVICE && !noStatus) {
         takeOutOfService();
       }
       serviceRegistry.deregister(registration);

@@ -37,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  * The reference server's wire (docs/api.md) over the client's HTTP transport: the backend of
  * {@code http} and {@code https} registry URLs. Requests go to the current URL; a failure
  * moves to the next one ({@link Endpoints}). Instance secrets are the registrations' handles.
+ *
+ * <p>It speaks as well to a registry that has only the plain seed API (docs/api.md, "Registries
+ * the client speaks to"): instances are named by address as well as id; a registry without a
+ * catalog route is asked service by service, and lists its services with {@code /services};
+ * one whose views carry no index holds no long-poll, and is read every refresh interval.
  */
 final class HttpRegistryBackend implements RegistryBackend {
   private final BackendContext context;
@@ -45,6 +50,10 @@ final class HttpRegistryBackend implements RegistryBackend {
   private final Map<String, String> headers;
   /** Stages whose registry answers no stage poll: their services are watched one by one. */
   private final Set<String> oneByOne = ConcurrentHashMap.newKeySet();
+  /** The registry answered 404 to {@code /catalog} (the seed's has no such route): not asked again. */
+  private volatile boolean noCatalog;
+  /** The registry's views carry no index (the seed's): it holds no long-poll, so none is sent. */
+  private volatile boolean noLongPoll;
 
   HttpRegistryBackend(BackendContext context) {
     this.context = context;
@@ -76,29 +85,26 @@ final class HttpRegistryBackend implements RegistryBackend {
   @Override
   public boolean renew(Registered registration, Duration timeout) {
     ServiceInstance i = registration.instance();
-    return instanceCall("/heartbeat",
-        JsonCodec.instanceRef(i.service(), i.id(), stageOf(i), registration.handle()), timeout, true);
+    return instanceCall("/heartbeat", JsonCodec.instanceRef(i, stageOf(i), registration.handle()), timeout, true);
   }
 
   @Override
   public boolean renew(Registered registration, long configIndex, Duration timeout) {
     ServiceInstance i = registration.instance();
     return instanceCall("/heartbeat",
-        JsonCodec.heartbeat(i.service(), i.id(), stageOf(i), registration.handle(), configIndex), timeout, true);
+        JsonCodec.heartbeat(i, stageOf(i), registration.handle(), configIndex), timeout, true);
   }
 
   @Override
   public boolean status(Registered registration, Status status, Duration timeout) {
     ServiceInstance i = registration.instance();
-    return instanceCall("/status",
-        JsonCodec.status(i.service(), i.id(), stageOf(i), status, registration.handle()), timeout, true);
+    return instanceCall("/status", JsonCodec.status(i, stageOf(i), status, registration.handle()), timeout, true);
   }
 
   @Override
   public boolean deregister(Registered registration, Duration timeout) {
     ServiceInstance i = registration.instance();
-    return instanceCall("/deregister",
-        JsonCodec.instanceRef(i.service(), i.id(), stageOf(i), registration.handle()), timeout, false);
+    return instanceCall("/deregister", JsonCodec.instanceRef(i, stageOf(i), registration.handle()), timeout, false);
   }
 
   /**
@@ -110,8 +116,12 @@ final class HttpRegistryBackend implements RegistryBackend {
     if (x.response.code() == 200) {
       return true;
     }
-    if (x.response.code() == 404 && isUnknown(x.response)) {
+    if (x.response.code() == 404 && JsonCodec.unknown(x.response.body())) {
       return false;
+    }
+    if (x.response.code() == 404 && path.equals("/status")) {
+      throw new UnsupportedOperationException(describe(x) + " answered 404: this registry has no /status route,"
+          + " so its instances have no status but UP (docs/api.md, \"Registries the client speaks to\")");
     }
     if (forbiddenIsUnknown && x.response.code() == 403
         && JsonCodec.error(x.response.body()).error().equals("forbidden")) {
@@ -122,17 +132,41 @@ final class HttpRegistryBackend implements RegistryBackend {
 
   @Override
   public StageViews discover(String service, String stage, Duration timeout) {
-    return discovered(exchange("GET", discoverPath(service, stage), null, timeout), service, stage);
+    return view(exchange("GET", discoverPath(service, stage), null, timeout), service, stage).views();
   }
 
   @Override
   public Optional<StageViews> catalog(String stage, Duration timeout) {
+    if (noCatalog) {
+      return Optional.empty();
+    }
     Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
+    if (x.response.code() == 404) {
+      noCatalog = true;
+      return Optional.empty();
+    }
     if (x.response.code() != 200) {
       throw refusal(x);
     }
     try {
       return Optional.of(JsonCodec.catalog(x.response.body(), stage, context.maxInstancesPerView()));
+    } catch (IOException e) {
+      throw unreadable(x, e);
+    }
+  }
+
+  /** {@code GET /services}, the seed's list, asked only of a registry without a catalog. */
+  @Override
+  public Optional<List<String>> services(String stage, Duration timeout) {
+    Exchange x = exchange("GET", "/services", null, timeout);
+    if (x.response.code() == 404) {
+      return Optional.empty();
+    }
+    if (x.response.code() != 200) {
+      throw refusal(x);
+    }
+    try {
+      return Optional.of(JsonCodec.serviceNames(x.response.body()));
     } catch (IOException e) {
       throw unreadable(x, e);
     }
@@ -177,7 +211,12 @@ final class HttpRegistryBackend implements RegistryBackend {
 
   /** Whether the stage poll is known not to work in {@code stage}. */
   boolean oneByOne(String stage) {
-    return oneByOne.contains(stage);
+    return noCatalog || oneByOne.contains(stage);
+  }
+
+  /** Whether the registry is known to hold no long-poll: views carry no index. */
+  boolean noLongPoll() {
+    return noLongPoll;
   }
 
   /** The stage poll does not work in {@code stage}: watch its services one by one from now on. */
@@ -195,7 +234,8 @@ final class HttpRegistryBackend implements RegistryBackend {
         + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
     return sendAsync(path, timeout, x -> {
       int code = x.response.code();
-      if (code == 404 && JsonCodec.error(x.response.body()).error().equals("not_found")) {
+      if (code == 404) {
+        noCatalog = true;
         return null;
       }
       checkTransient(x);
@@ -210,13 +250,20 @@ final class HttpRegistryBackend implements RegistryBackend {
     });
   }
 
-  /** {@code GET /discover/{service}?stage=&index=&wait=}: the view once it differs from {@code index}. */
-  CompletableFuture<StageViews> pollService(
+  /**
+   * {@code GET /discover/{service}?stage=&index=&wait=}: the view once it differs from {@code index};
+   * a view without an index means a registry that holds no poll ({@link #noLongPoll()} from now on).
+   */
+  CompletableFuture<JsonCodec.Indexed> pollService(
       String service, String stage, long index, Duration wait, Duration timeout) {
     String path = discoverPath(service, stage) + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
     return sendAsync(path, timeout, x -> {
       checkTransient(x);
-      return discovered(x, service, stage);
+      JsonCodec.Indexed answer = view(x, service, stage);
+      if (!answer.indexed()) {
+        noLongPoll = true;
+      }
+      return answer;
     });
   }
 
@@ -296,11 +343,12 @@ final class HttpRegistryBackend implements RegistryBackend {
     return result;
   }
 
-  private StageViews discovered(Exchange x, String service, String stage) {
+  /** A discover answer: a 200, or a 404 for a service the registry does not know, which lists no instance. */
+  private JsonCodec.Indexed view(Exchange x, String service, String stage) {
     int code = x.response.code();
-    if (code == 200 || (code == 404 && isUnknown(x.response))) {
+    if (code == 200 || (code == 404 && JsonCodec.unknownService(x.response.body(), service))) {
       try {
-        return JsonCodec.discovered(x.response.body(), service, stage, context.maxInstancesPerView());
+        return JsonCodec.view(x.response.body(), service, stage, context.maxInstancesPerView());
       } catch (IOException e) {
         throw unreadable(x, e);
       }
@@ -348,11 +396,6 @@ final class HttpRegistryBackend implements RegistryBackend {
   private static RegistryUnavailableException unreadable(Exchange x, IOException e) {
     return new RegistryUnavailableException(
         describe(x) + " answered an unreadable body: " + e.getMessage(), x.response.code(), e);
-  }
-
-  private static boolean isUnknown(TransportResponse response) {
-    String error = JsonCodec.error(response.body()).error();
-    return error.equals("unknown_service") || error.equals("unknown_instance");
   }
 
   private static String describe(Exchange x) {

@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * once a stage's registry has shown that it cannot (no catalog route, as the seed's; a list it
  * ignores, as an older server's; a refusal), its services one by one with
  * {@code GET /discover/{service}?index=&wait=}. A poll answered at once with nothing new means
- * a registry that does not hold polls: the next waits a second.
+ * a registry that does not hold polls: the next waits a second. A view without an index (the
+ * seed's registry has none) means a registry that cannot be watched at all: the watch says it
+ * is unsupported, and the core reads the stage every refresh interval instead.
  */
 final class HttpWatch extends LongPolls {
   static final int MAX_NAMES = 1000;
@@ -46,7 +48,9 @@ final class HttpWatch extends LongPolls {
 
   Watch start() {
     String stage = request.stage();
-    if (!backend.oneByOne(stage)) {
+    if (backend.noLongPoll()) {
+      end(null);
+    } else if (!backend.oneByOne(stage)) {
       List<List<String>> chunks = chunks(request.services());
       positions = new long[chunks.size()];
       Arrays.fill(positions, request.since());
@@ -96,12 +100,17 @@ final class HttpWatch extends LongPolls {
 
   private void pollService(String service, long index) {
     long started = System.nanoTime();
-    track(backend.pollService(service, request.stage(), index, wait, timeout)).whenComplete((views, failure) -> {
+    track(backend.pollService(service, request.stage(), index, wait, timeout)).whenComplete((answer, failure) -> {
       if (failure != null) {
         end(unwrap(failure));
         return;
       }
+      StageViews views = answer.views();
       deliver(() -> listener.answered(views));
+      if (!answer.indexed()) {
+        end(null);
+        return;
+      }
       boolean held = views.index() != index || System.nanoTime() - started >= MIN_POLL_NANOS;
       next(() -> pollService(service, views.index()), held);
     });

@@ -9,6 +9,7 @@ import dev.registry.client.spi.Json;
 import dev.registry.client.spi.JsonViews;
 import dev.registry.client.spi.StageViews;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,19 +41,29 @@ final class JsonCodec {
         .toString();
   }
 
-  static String instanceRef(String service, String id, String stage, @Nullable String secret) {
-    return refWriter(service, id, stage, secret).toString();
+  /**
+   * The body of a heartbeat or deregistration: the instance by its id, and by its address too,
+   * for a registry that knows instances only by their address (the seed's).
+   */
+  static String instanceRef(ServiceInstance instance, String stage, @Nullable String secret) {
+    return refWriter(instance, stage, secret).toString();
   }
 
   /** A heartbeat that reports the configuration index the instance applied ({@code config_index}). */
-  static String heartbeat(String service, String id, String stage, @Nullable String secret, long configIndex) {
-    return refWriter(service, id, stage, secret).field("config_index", configIndex).toString();
+  static String heartbeat(ServiceInstance instance, String stage, @Nullable String secret, long configIndex) {
+    return refWriter(instance, stage, secret).field("config_index", configIndex).toString();
   }
 
-  private static Json.ObjectWriter refWriter(String service, String id, String stage, @Nullable String secret) {
+  /** The body of {@code POST /status}: the instance as for a heartbeat, and its new status. */
+  static String status(ServiceInstance instance, String stage, Status status, @Nullable String secret) {
+    return refWriter(instance, stage, secret).field("status", status.name()).toString();
+  }
+
+  private static Json.ObjectWriter refWriter(ServiceInstance instance, String stage, @Nullable String secret) {
     return secret(new Json.ObjectWriter()
-        .field("service", service)
-        .field("id", id)
+        .field("service", instance.service())
+        .field("id", instance.id())
+        .field("address", instance.address().toString())
         .field("stage", stage), secret);
   }
 
@@ -96,15 +107,6 @@ final class JsonCodec {
     return new ConfigAnswer(index(answer, "the configuration of " + service), epoch(answer), values);
   }
 
-  static String status(String service, String id, String stage, Status status, @Nullable String secret) {
-    return secret(new Json.ObjectWriter()
-        .field("service", service)
-        .field("id", id)
-        .field("stage", stage)
-        .field("status", status.name()), secret)
-        .toString();
-  }
-
   private static Json.ObjectWriter secret(Json.ObjectWriter w, @Nullable String secret) {
     return secret == null ? w : w.field("instance_secret", secret);
   }
@@ -113,6 +115,15 @@ final class JsonCodec {
     Map<?, ?> answer = JsonViews.object(Json.parse(body), "a register answer");
     return new Registered(answer.get("id") instanceof String id ? id : null,
         answer.get("instance_secret") instanceof String secret ? secret : null);
+  }
+
+  /** A top-level field of a JSON object, or null when the body is not one or has no such field. */
+  private static @Nullable Object field(String body, String name) {
+    try {
+      return Json.parse(body) instanceof Map<?, ?> answer ? answer.get(name) : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Reads an error answer leniently: any body that is not one gives empty fields. */
@@ -131,14 +142,59 @@ final class JsonCodec {
   }
 
   /**
+   * Whether a 404 says that the registry does not know the service or instance asked about: our
+   * {@code unknown_service} and {@code unknown_instance}, or the seed's {@code "status":
+   * "not_found"} (a 404 for a route that does not exist says neither).
+   */
+  static boolean unknown(String body) {
+    Error error = error(body);
+    return error.error().equals("unknown_service") || error.error().equals("unknown_instance")
+        || (error.error().isEmpty() && "not_found".equals(field(body, "status")));
+  }
+
+  /**
+   * Whether a 404 to {@code GET /discover/{service}} says that the registry does not know the
+   * service: {@link #unknown}, or, as the seed answers, a view of it that lists no instance.
+   */
+  static boolean unknownService(String body, String service) {
+    return unknown(body)
+        || (service.equals(field(body, "service")) && field(body, "instances") instanceof List<?> none && none.isEmpty());
+  }
+
+  /** A discover answer's view in an answer of its own, and whether it carried an {@code index}. */
+  record Indexed(StageViews views, boolean indexed) {}
+
+  /**
    * Reads a discover answer (a 200, or a 404 for an unknown service, which lists no
    * instance), complete for its one service, with the run that answered. Strict about its
    * structure ({@link JsonViews}), so a cut, garbled or misdirected answer never becomes a view.
    */
-  static StageViews discovered(String body, String service, String stage, int maxInstances) throws IOException {
-    Map<?, ?> answer = JsonViews.object(Json.parse(body), "a view of " + service);
-    ServiceView view = JsonViews.view(answer, service, stage, maxInstances);
-    return new StageViews(view.stage(), view.index(), epoch(answer), true, Map.of(view.service(), view));
+  static Indexed view(String body, String service, String stage, int maxInstances) throws IOException {
+    Map<?, ?> fields = JsonViews.object(Json.parse(body), "a view of " + service);
+    ServiceView view = JsonViews.view(fields, service, stage, maxInstances);
+    return new Indexed(new StageViews(view.stage(), view.index(), epoch(fields), true, Map.of(service, view)),
+        fields.get("index") != null);
+  }
+
+  /**
+   * Reads the seed's {@code GET /services} answer, {@code {"services": {"name":
+   * {"active_instances": 2, ...}}}}: the names of the services with an active instance (every
+   * name listed, when it does not count them), sorted.
+   */
+  static List<String> serviceNames(String body) throws IOException {
+    Map<?, ?> answer = JsonViews.object(Json.parse(body), "a list of services");
+    if (!(answer.get("services") instanceof Map<?, ?> services)) {
+      throw new IOException("a list of services has no services object");
+    }
+    List<String> names = new ArrayList<>();
+    for (var e : services.entrySet()) {
+      Object active = e.getValue() instanceof Map<?, ?> counts ? counts.get("active_instances") : null;
+      if (!(active instanceof Long n) || n > 0) {
+        names.add((String) e.getKey());
+      }
+    }
+    names.sort(null);
+    return names;
   }
 
   /** Reads a catalog answer ({@code GET /catalog}): every service of the stage, complete. */

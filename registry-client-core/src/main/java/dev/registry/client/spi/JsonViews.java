@@ -6,10 +6,13 @@ import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,16 +24,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Reading skips unknown fields, so a writer may add fields freely, and is strict about the
  * rest: an {@code instances} that holds anything but instance objects, an {@code index} that is
- * not an integer, a {@code service} other than the one asked about, an instance without id or
+ * not an integer, a {@code service} other than the one asked about, an instance without
  * address, or a field that breaks the naming rules of {@link ServiceInstance} is an
  * {@link IOException}, so a cut, garbled or misdirected document never becomes a view. A
  * status this client does not know reads as {@link Status#DOWN}: never chosen. An address whose
  * IPv4 host is written in another notation than a dotted quad is read as the dotted quad
- * ({@link AddressPolicy#canonical}).
+ * ({@link AddressPolicy#canonical}). An instance listed without an {@code id} (the seed's
+ * registry lists none) is identified by its address: its id is the address without the
+ * {@code //} ({@code http:10.0.0.5:8080}), or, when that breaks the id rule, a UUID derived
+ * from the address.
  *
  * <p>Stateless and thread-safe.
  */
 public final class JsonViews {
+  /** The id rule of docs/api.md ("Names and limits"). */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
   private JsonViews() {}
 
   /**
@@ -143,8 +152,12 @@ public final class JsonViews {
 
   private static ServiceInstance instance(Map<?, ?> fields, String service, String stage)
       throws IOException {
-    if (!(fields.get("id") instanceof String id) || !(fields.get("address") instanceof String address)) {
-      throw new IOException("instance of " + service + " without id or address");
+    if (!(fields.get("address") instanceof String address)) {
+      throw new IOException("instance of " + service + " without address");
+    }
+    Object listedId = fields.get("id");
+    if (listedId != null && !(listedId instanceof String)) {
+      throw new IOException("instance of " + service + " at " + address + " has an id that is not a string: " + listedId);
     }
     String theStage = fields.get("stage") instanceof String s ? s : stage;
     Status status = fields.get("status") instanceof String s ? status(s) : Status.UP;
@@ -158,8 +171,23 @@ public final class JsonViews {
     }
     // An IPv4 host in another notation (0xA9FEA9FE, 0251.0376.0251.0376, a trailing dot) is
     // written as the dotted quad a caller would connect to, so that it is checked as what it is.
-    return new ServiceInstance(service, id, AddressPolicy.canonical(URI.create(address)), theStage,
-        status, metadata);
+    URI canonical = AddressPolicy.canonical(URI.create(address));
+    String id = listedId != null ? (String) listedId : addressId(canonical);
+    return new ServiceInstance(service, id, canonical, theStage, status, metadata);
+  }
+
+  /**
+   * The id of an instance listed without one (a registry that, as the seed's, knows instances
+   * only by their address): the address without the {@code //} after its scheme
+   * ({@code http:10.0.0.5:8080}) when that is a valid id, else a UUID derived from the address.
+   * Either way two instances have the same id exactly when they have the same address.
+   */
+  private static String addressId(URI address) {
+    String text = address.toString();
+    String scheme = address.getScheme() + "://";
+    String readable = text.startsWith(scheme) ? address.getScheme() + ":" + text.substring(scheme.length()) : text;
+    return ID.matcher(readable).matches() ? readable
+        : UUID.nameUUIDFromBytes(text.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   private static Status status(String text) {

@@ -150,6 +150,23 @@ public interface RegistryBackend extends AutoCloseable {
   }
 
   /**
+   * Lists the names of the services of a stage that have instances, without their views: asked
+   * only when {@link #catalog} is empty, to answer {@code ServiceLookup.services()} of a
+   * registry that lists its services but has no catalog (the seed's {@code GET /services}). The
+   * default answers empty: the registry cannot list its services.
+   *
+   * @param stage the stage
+   * @param timeout the bound of the attempt
+   * @return the names, or empty when this registry cannot list them
+   * @throws RegistryUnavailableException if the registry could not be reached or its answer
+   *     could not be read
+   * @throws RegistryRejectedException if the registry refused the read
+   */
+  default Optional<List<String>> services(String stage, Duration timeout) {
+    return Optional.empty();
+  }
+
+  /**
    * Starts watching services of one stage, and returns at once: {@code listener} hears of
    * their views on the backend's own threads (or the transport's) until the watch fails, says
    * it is unsupported, or is closed.

@@ -106,8 +106,8 @@ class JsonReaderFuzzTest {
     long started = System.nanoTime();
     boolean anyValue = false;
     anyValue |= outcome(text, () -> Json.parse(text));
-    anyValue |= outcome(text, () -> JsonCodec.discovered(text, "payment-service", "default", 20_000));
-    anyValue |= outcome(text, () -> JsonCodec.discovered(text, "user-service", "default", 1));
+    anyValue |= outcome(text, () -> JsonCodec.view(text, "payment-service", "default", 20_000));
+    anyValue |= outcome(text, () -> JsonCodec.view(text, "user-service", "default", 1));
     anyValue |= outcome(text, () -> JsonCodec.catalog(text, "default", 20_000));
     anyValue |= outcome(text, () -> JsonCodec.serviceCatalog(text, "default", 20_000));
     anyValue |= outcome(text, () -> JsonCodec.registered(text));

@@ -88,8 +88,26 @@ class JsonTest {
   @Test
   void theViewsRejectAnInstanceWithoutAddressAndABodyThatIsNotAnObject() {
     assertThatThrownBy(() -> view("{\"instances\":[{\"id\":\"p1\"}]}", "p", "prod"))
-        .isInstanceOf(IOException.class).hasMessageContaining("without id or address");
+        .isInstanceOf(IOException.class).hasMessageContaining("without address");
     assertThatThrownBy(() -> view("[]", "p", "prod"))
         .isInstanceOf(IOException.class).hasMessageContaining("not a JSON object");
+  }
+
+  @Test
+  void anInstanceListedWithoutIdIsIdentifiedByItsAddress() throws IOException {
+    ServiceView view = view("{\"service\":\"p\",\"instances\":[{\"address\":\"http://localhost:8001\","
+        + "\"uptime_seconds\":45.2},{\"address\":\"http://[::1]:8002/api\"},"
+        + "{\"address\":\"http://[::1]:8002/api\"}],\"count\":3}", "p", "default");
+
+    assertThat(view.instances()).extracting(ServiceInstance::id).element(0).isEqualTo("http:localhost:8001");
+    // An address that is no valid id as it is: an id derived from it, the same for the same address.
+    assertThat(view.instances().get(1).id()).matches("[0-9a-f-]{36}")
+        .isEqualTo(view.instances().get(2).id());
+  }
+
+  @Test
+  void anIdThatIsNotAStringIsRefused() {
+    assertThatThrownBy(() -> view("{\"instances\":[{\"id\":7,\"address\":\"http://h:1\"}]}", "p", "prod"))
+        .isInstanceOf(IOException.class).hasMessageContaining("id that is not a string");
   }
 }
