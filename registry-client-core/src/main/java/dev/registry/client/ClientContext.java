@@ -1,10 +1,12 @@
 package dev.registry.client;
 
+import static dev.registry.client.Logs.log;
 import static java.util.Objects.requireNonNull;
 
 import dev.registry.client.spi.BackendContext;
 import dev.registry.client.spi.HttpTransport;
 import dev.registry.client.spi.RegistryBackend;
+import dev.registry.client.spi.RequestIds;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -17,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -249,6 +252,23 @@ final class ClientContext implements BackendContext {
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  /** The request ID source's, when it gives a valid one (it may throw: a WARN), else a new one. */
+  @Override
+  public String requestId() {
+    Supplier<@Nullable String> source = settings.requestIdSource();
+    if (source != null) {
+      try {
+        String id = source.get();
+        if (RequestIds.isValid(id)) {
+          return id;
+        }
+      } catch (RuntimeException e) {
+        log().warn("requestIdSource {} threw; a new request ID is used instead", source, e);
+      }
+    }
+    return RequestIds.generate();
   }
 
   /**

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param token the registry's shared token, or null; never shown
  * @param snapshotFile where the last good views are kept for a cold start, or null (off)
  * @param trustedCertificates what https registry URLs must chain to; empty for the JVM's store
+ * @param requestIdSource where a request's ID comes from in its caller's context, or null: new
+ *     ones
  */
 record Settings(
     List<URI> registryUrls,
@@ -46,7 +49,8 @@ record Settings(
     Duration ejectionTime,
     @Nullable Path snapshotFile,
     Duration snapshotMaxAge,
-    List<X509Certificate> trustedCertificates) {
+    List<X509Certificate> trustedCertificates,
+    @Nullable Supplier<@Nullable String> requestIdSource) {
 
   /**
    * Checks the options against each other, as the builder's build methods promise, and rounds

@@ -11,7 +11,9 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -88,7 +90,7 @@ final class UrlConnectionTransport implements HttpTransport {
       connection.setReadTimeout(remainingMillis(deadline, request));
       int code = connection.getResponseCode();
       InputStream in = code >= 400 ? connection.getErrorStream() : connection.getInputStream();
-      return new TransportResponse(code, in == null ? "" : read(in));
+      return new TransportResponse(code, in == null ? "" : read(in), headers(connection));
     } catch (SocketTimeoutException e) {
       connection.disconnect();
       throw e;
@@ -123,6 +125,18 @@ final class UrlConnectionTransport implements HttpTransport {
           "timeout " + request.timeout() + ": " + request.method() + " " + request.uri());
     }
     return (int) Math.min(Integer.MAX_VALUE, millis);
+  }
+
+  /** The answer's headers; the JDK's header 0 is the status line, which has no name. */
+  private static Map<String, String> headers(HttpURLConnection connection) {
+    Map<String, String> headers = new HashMap<>();
+    for (int i = 1; connection.getHeaderField(i) != null; i++) {
+      String name = connection.getHeaderFieldKey(i);
+      if (name != null) {
+        headers.putIfAbsent(name, connection.getHeaderField(i));
+      }
+    }
+    return headers;
   }
 
   private static String read(InputStream in) throws IOException {

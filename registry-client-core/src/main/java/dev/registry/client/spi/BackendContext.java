@@ -70,6 +70,18 @@ public interface BackendContext {
   Clock clock();
 
   /**
+   * Returns the ID of a request the backend is about to send, which it sends as
+   * {@link RequestIds#HEADER} and names in the {@code RegistryException} of a failure
+   * ({@code requestId}: the one the registry echoed, else this one). Call it once per request,
+   * on the thread that sends it: the ID is the caller's when the client's request ID source
+   * gives a valid one there (see {@code RegistryClient.Builder.requestIdSource}), else a new
+   * one ({@link RequestIds#generate()}).
+   *
+   * @return an ID the registry keeps ({@link RequestIds#isValid})
+   */
+  String requestId();
+
+  /**
    * Returns the client's HTTP transport, made at the first call of this method when the user
    * gave none: on OkHttp for a background client, on the JDK's {@code HttpURLConnection} for an
    * inline one (AWS Lambda). The client closes it; the backend does not.
