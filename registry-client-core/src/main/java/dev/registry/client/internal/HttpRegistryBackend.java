@@ -186,8 +186,7 @@ final class HttpRegistryBackend implements RegistryBackend {
    */
   private record Exchange(URI base, TransportRequest request, TransportResponse response, String requestId) {
     Exchange(URI base, TransportRequest request, TransportResponse response) {
-      this(base, request, response, response.header(RequestIds.HEADER)
-          .filter(RequestIds::isValid).orElse(sentId(request)));
+      this(base, request, response, echoedId(request, response));
     }
   }
 
@@ -215,6 +214,11 @@ final class HttpRegistryBackend implements RegistryBackend {
 
   private static String sentId(TransportRequest request) {
     return request.headers().get(RequestIds.HEADER);
+  }
+
+  private static String echoedId(TransportRequest request, TransportResponse response) {
+    String echoed = response.header(RequestIds.HEADER).orElse(null);
+    return RequestIds.isValid(echoed) ? echoed : sentId(request);
   }
 
   /** An asynchronous GET at the current URL; {@code read} turns the answer into the result. */

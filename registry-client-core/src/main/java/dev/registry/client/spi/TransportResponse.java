@@ -2,6 +2,7 @@ package dev.registry.client.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +27,10 @@ public record TransportResponse(int code, String body, Map<String, String> heade
   public TransportResponse {
     requireNonNull(body, "body");
     requireNonNull(headers, "headers");
-    Map<String, String> lowerCase = new java.util.HashMap<>();
-    headers.forEach((name, value) -> lowerCase.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
+    Map<String, String> lowerCase = new HashMap<>();
+    for (Map.Entry<String, String> header : headers.entrySet()) {  // no lambda: cold start
+      lowerCase.putIfAbsent(header.getKey().toLowerCase(Locale.ROOT), header.getValue());
+    }
     headers = Map.copyOf(lowerCase);
   }
 
