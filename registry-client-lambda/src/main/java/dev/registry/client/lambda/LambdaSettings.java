@@ -173,7 +173,8 @@ public record LambdaSettings(
       RegistryClient.builder().registryUris(parsed);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "REGISTRY_URLS must hold absolute http(s) URLs: '" + urls + "' (" + e.getMessage() + ")", e);
+          "REGISTRY_URLS must hold registry URLs (http(s)://, or s3:// with registry-client-s3): '"
+              + urls + "' (" + e.getMessage() + ")", e);
     }
     String address = blankToNull(env.get("REGISTRY_SERVICE_ADDRESS"));
     String pem = blankToNull(env.get("REGISTRY_TRUSTED_CERTIFICATES"));
@@ -307,7 +308,7 @@ public record LambdaSettings(
     try {
       return new URI(value);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(variable + " must hold absolute http(s) URLs: '" + value + "'", e);
+      throw new IllegalArgumentException(variable + " must hold URLs: '" + value + "'", e);
     }
   }
 

@@ -79,7 +79,7 @@ class LambdaSettingsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "REGISTRY_URLS|ftp://x|REGISTRY_URLS must hold absolute http(s) URLs: 'ftp://x'",
+      "REGISTRY_URLS|ftp://x|REGISTRY_URLS must hold registry URLs (http(s)://, or s3:// with registry-client-s3): 'ftp://x'",
       "REGISTRY_CACHE_TTL|soon|REGISTRY_CACHE_TTL must be a duration",
       "REGISTRY_CACHE_TTL|0s|REGISTRY_CACHE_TTL must be > 0: '0s'",
       "REGISTRY_WARM_UP|yes|REGISTRY_WARM_UP must be true or false: 'yes'",
