@@ -27,6 +27,7 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
     this.watcher = background ? new Watcher(ctx, views) : null;
     this.leases = new Leases(ctx);
     this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), watcher, settings.stage());
+    ctx.events.fire(l -> l.clientBuilt(ctx.counters::snapshot));
   }
 
   /** Registers, with heartbeats or without, and holds the lease; see the clients' register. */

@@ -45,6 +45,7 @@ final class Ejection {
     if (holder != null && snapshot != null && holder.ejections.reportFailure(instance.id(),
         snapshot.up(), ctx.clock.millis(), ctx.settings.ejectAfter(), ejectionMillis)) {
       log().debug("Ejected {} {} for {}", instance.service(), instance.id(), ctx.settings.ejectionTime());
+      ctx.events.fire(l -> l.instanceEjected(instance, ctx.settings.ejectionTime()));
     }
   }
 

@@ -540,7 +540,8 @@ public final class RegistryClient extends BaseClient {
      *
      * <p>The source is asked once per request, on the thread that sends it: the caller's own
      * for {@code register}, {@code deregister}, {@code warmUp} and a service's first lookup;
-     * the scheduler's for heartbeats and refreshes; the transport's for a watch's long-polls.
+     * the scheduler's for heartbeats and refreshes; for a watch's long-polls, the thread of the
+     * lookup that starts the watch, then the transport's.
      * When it gives null, or an ID the registry would not keep (empty, longer than 128
      * characters, or with a character outside {@code A-Z a-z 0-9 - _ . : ; = + / @}), the
      * request gets a new ID instead; when it throws, the same, and a WARN is logged. It must be

@@ -58,7 +58,7 @@ final class Views {
       }
       StageViews answer;
       try {
-        answer = ctx.call(ClientContext.NO_DEADLINE,
+        answer = ctx.call(discoverCall(holder), ClientContext.NO_DEADLINE,
             timeout -> ctx.backend().discover(holder.service, holder.stage, timeout));
       } catch (RegistryException e) {
         serveSaved(holder, e);
@@ -98,7 +98,7 @@ final class Views {
    */
   void refresh(ViewHolder holder, Duration timeout) {
     try {
-      apply(List.of(holder), ctx.callOnce(timeout,
+      apply(List.of(holder), ctx.callOnce(discoverCall(holder), timeout,
           t -> ctx.backend().discover(holder.service, holder.stage, t)));
     } catch (RegistryException e) {
       holder.markStale(ctx.clock.millis());
@@ -148,7 +148,8 @@ final class Views {
   void poll(String stage, List<ViewHolder> holders) {
     Optional<StageViews> catalog;
     try {
-      catalog = ctx.callOnce(ctx.settings.requestTimeout(), t -> ctx.backend().catalog(stage, t));
+      catalog = ctx.callOnce(catalogCall(stage), ctx.settings.requestTimeout(),
+          t -> ctx.backend().catalog(stage, t));
     } catch (RegistryException e) {
       markStale(holders);
       return;
@@ -252,7 +253,16 @@ final class Views {
 
   private Optional<StageViews> catalog(String stage) {
     Names.checkName("stage", stage);
-    return ctx.call(ClientContext.NO_DEADLINE, timeout -> ctx.backend().catalog(stage, timeout));
+    return ctx.call(catalogCall(stage), ClientContext.NO_DEADLINE,
+        timeout -> ctx.backend().catalog(stage, timeout));
+  }
+
+  private static RegistryCall discoverCall(ViewHolder holder) {
+    return new RegistryCall(RegistryCall.Operation.DISCOVER, holder.stage, holder.service);
+  }
+
+  private static RegistryCall catalogCall(String stage) {
+    return new RegistryCall(RegistryCall.Operation.CATALOG, stage, null);
   }
 
   /** Records the reads since the last clean-up, evicts idle views; a subscribed view never is. */
