@@ -10,6 +10,7 @@ import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
+import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -128,17 +129,7 @@ public final class MicrometerEventListener implements EventListener {
    */
   @Override
   public CallListener callStarted(RegistryCall call) {
-    String operation = call.operation().tag();
-    Observation observation = Observation.createNotStarted(CALLS, observations)
-        .contextualName("registry " + operation)
-        .lowCardinalityKeyValue("operation", operation)
-        .highCardinalityKeyValue("stage", call.stage());
-    if (call.service() != null) {
-      observation.highCardinalityKeyValue("service", call.service());
-    }
-    for (Tag tag : tags) {
-      observation.lowCardinalityKeyValue(tag.getKey(), tag.getValue());
-    }
+    Observation observation = Observation.createNotStarted(CALLS, () -> context(call), observations);
     observation.start();
     Observation.Scope scope = observation.openScope();
     return failure -> {
@@ -149,6 +140,25 @@ public final class MicrometerEventListener implements EventListener {
       scope.close();
       observation.stop();
     };
+  }
+
+  /**
+   * The call's context, with its key values set before the Observation is made, so that an
+   * {@code ObservationPredicate} can tell calls apart (heartbeats: {@code operation=renew}).
+   */
+  private Observation.Context context(RegistryCall call) {
+    String operation = call.operation().tag();
+    Observation.Context context = new Observation.Context();
+    context.setContextualName("registry " + operation);
+    context.addLowCardinalityKeyValue(KeyValue.of("operation", operation));
+    context.addHighCardinalityKeyValue(KeyValue.of("stage", call.stage()));
+    if (call.service() != null) {
+      context.addHighCardinalityKeyValue(KeyValue.of("service", call.service()));
+    }
+    for (Tag tag : tags) {
+      context.addLowCardinalityKeyValue(KeyValue.of(tag.getKey(), tag.getValue()));
+    }
+    return context;
   }
 
   private static String outcome(@Nullable RuntimeException failure) {

@@ -10,6 +10,7 @@ import dev.registry.client.RetryPolicy;
 import dev.registry.client.ServiceInstance;
 import dev.registry.server.RegistryServer;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +36,7 @@ class MicrometerEventListenerTest {
 
   RegistryClient.Builder builder(MicrometerEventListener listener) {
     return RegistryClient.builder().registryUrls(server.uri().toString()).shutdownHook(false)
-        .longPollWait(Duration.ofSeconds(1)).deregisterTimeout(Duration.ofMillis(300)).eventListener(listener)
+        .longPollWait(Duration.ofSeconds(1)).eventListener(listener)
         .retryPolicy(RetryPolicy.builder().maxAttempts(2)
             .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build());
   }
@@ -66,7 +68,7 @@ class MicrometerEventListenerTest {
       assertThat(calls("operation", "register", "outcome", "rejected", "error", "RegistryRejectedException"))
           .isEqualTo(1);
       assertThat(calls("operation", "discover", "outcome", "success")).isEqualTo(1);
-      assertThat(meters.get(MicrometerEventListener.CALLS).timer().totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+      assertThat(meters.get(MicrometerEventListener.CALLS).timer().totalTime(TimeUnit.NANOSECONDS))
           .isPositive();
       assertThat(count("registry.client.lookups")).isEqualTo(3);
       assertThat(count("registry.client.cache.hits")).isEqualTo(2);
@@ -142,5 +144,23 @@ class MicrometerEventListenerTest {
         .containsExactly("registry register", "registry discover", "registry deregister");
     // The given registry has no meter handler: the listener times nothing itself.
     assertThat(meters.find(MicrometerEventListener.CALLS).timer()).isNull();
+  }
+
+  @Test
+  void anObservationPredicateCanLeaveHeartbeatsOut() {
+    SimpleMeterRegistry timed = new SimpleMeterRegistry();
+    ObservationRegistry observations = ObservationRegistry.create();
+    observations.observationConfig()
+        .observationHandler(new DefaultMeterObservationHandler(timed))
+        .observationPredicate((name, context) -> !(name.equals(MicrometerEventListener.CALLS)
+            && "renew".equals(context.getLowCardinalityKeyValue("operation").getValue())));
+    MicrometerEventListener listener = MicrometerEventListener.builder(meters).observationRegistry(observations).build();
+    try (RegistryClient client = builder(listener).heartbeatInterval(Duration.ofMillis(50)).build()) {
+      client.register(instance("payment-service", "p-1", 9001));
+      await().atMost(Duration.ofSeconds(10)).until(() -> count("registry.client.heartbeats", "result", "sent") >= 2);
+    }
+
+    assertThat(timed.get(MicrometerEventListener.CALLS).tag("operation", "register").timer().count()).isEqualTo(1);
+    assertThat(timed.find(MicrometerEventListener.CALLS).tag("operation", "renew").timer()).isNull();
   }
 }
