@@ -47,13 +47,20 @@ public record RegistryCall(Operation operation, String stage, @Nullable String s
     /** Reads one service's view: its first lookup, or a refresh. */
     DISCOVER,
     /** Reads every service of a stage: a warm-up, the list of services, a polled stage. */
-    CATALOG;
+    CATALOG,
+    /** Reads one service's configuration: its first read, or a refresh. */
+    CONFIG,
+    /**
+     * Declares a service's configuration keys, writing their defaults where no value exists; its
+     * stage is the client's own.
+     */
+    DECLARE;
 
     /**
      * Returns the operation's name in lower case, as meters and spans name it.
      *
      * @return {@code register}, {@code renew}, {@code status}, {@code deregister},
-     *     {@code discover} or {@code catalog}
+     *     {@code discover}, {@code catalog}, {@code config} or {@code declare}
      */
     public String tag() {
       return name().toLowerCase(Locale.ROOT);

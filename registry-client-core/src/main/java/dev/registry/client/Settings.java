@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param token the registry's shared token, or null; never shown
  * @param snapshotFile where the last good views are kept for a cold start, or null (off)
  * @param trustedCertificates what https registry URLs must chain to; empty for the JVM's store
+ * @param region the region configuration is read for, or null for none
+ * @param client the client (tenant) configuration is read for, or null for none
  * @param requestIdSource where a request's ID comes from in its caller's context, or null: new
  *     ones
  */
@@ -50,6 +52,8 @@ record Settings(
     @Nullable Path snapshotFile,
     Duration snapshotMaxAge,
     List<X509Certificate> trustedCertificates,
+    @Nullable String region,
+    @Nullable String client,
     @Nullable Supplier<@Nullable String> requestIdSource) {
 
   /**

@@ -1,6 +1,7 @@
 package dev.registry.spring;
 
 import dev.registry.client.ClientStats;
+import dev.registry.client.ConfigView;
 import dev.registry.client.EventListener;
 import dev.registry.client.RegistryCall;
 import dev.registry.client.RegistryException;
@@ -104,6 +105,16 @@ final class CompositeEventListener implements EventListener {
   @Override
   public void watchFailed(String stage, RegistryException cause) {
     each(l -> l.watchFailed(stage, cause));
+  }
+
+  @Override
+  public void configChanged(ConfigView view) {
+    each(l -> l.configChanged(view));
+  }
+
+  @Override
+  public void configRejected(ConfigView rejected, RuntimeException reason) {
+    each(l -> l.configRejected(rejected, reason));
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.registry.client.RegistryClient;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,7 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfi
 import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -93,17 +95,32 @@ public final class RegistryAutoConfiguration {
   RegistryClient registryClient(RegistryProperties properties, Environment environment,
       ObjectProvider<EventListener> eventListeners,
       ObjectProvider<RegistryClientBuilderCustomizer> customizers) {
-    RegistryClient.Builder builder = RegistryClient.builder()
-        .registryUris(properties.getUrls())
-        .stage(stage(properties, environment))
+    RegistryClient.Builder builder = builder(properties, stage(properties, environment))
         .leaseTtl(properties.getLeaseTtl())
-        .requestTimeout(properties.getRequestTimeout())
         .deregisterTimeout(properties.getDeregisterTimeout())
         .ejection(properties.getEjectAfter(), properties.getEjectionTime())
         .shutdownHook(false);
     if (properties.getHeartbeatInterval() != null) {
       builder.heartbeatInterval(properties.getHeartbeatInterval());
     }
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    builder.eventListener(new CompositeEventListener(eventListeners.orderedStream().toList()));
+    return builder.build();
+  }
+
+  /**
+   * A builder with what every client of the adapter takes from the properties: the registry
+   * (URLs, token, trusted certificates, request timeout) and the reader's stage, region and
+   * client. The application's client adds its leases and ejection; the configuration import's
+   * one-off client ({@link RegistryConfigDataLoader}) nothing.
+   *
+   * @throws IllegalArgumentException naming the property, when one is bad
+   */
+  static RegistryClient.Builder builder(RegistryProperties properties, String stage) {
+    RegistryClient.Builder builder = RegistryClient.builder()
+        .registryUris(properties.getUrls())
+        .stage(stage)
+        .requestTimeout(properties.getRequestTimeout());
     String token = properties.getToken();
     if (token != null && !token.isEmpty()) {  // empty: registry.token=${REGISTRY_TOKEN:} unset
       builder.token(token);
@@ -116,17 +133,25 @@ public final class RegistryAutoConfiguration {
         throw new IllegalArgumentException("registry.trusted-certificates: " + e.getMessage(), e);
       }
     }
-    customizers.orderedStream().forEach(c -> c.customize(builder));
-    builder.eventListener(new CompositeEventListener(eventListeners.orderedStream().toList()));
-    return builder.build();
+    if (properties.getRegion() != null) {
+      builder.region(properties.getRegion());
+    }
+    if (properties.getClient() != null) {
+      builder.client(properties.getClient());
+    }
+    return builder;
+  }
+
+  /** The stage: registry.stage, else the first of {@code activeProfiles}, else "default". */
+  static String stage(@Nullable String configured, List<String> activeProfiles) {
+    if (configured != null) {
+      return configured;
+    }
+    return activeProfiles.isEmpty() ? "default" : activeProfiles.get(0);
   }
 
   static String stage(RegistryProperties properties, Environment environment) {
-    if (properties.getStage() != null) {
-      return properties.getStage();
-    }
-    String[] profiles = environment.getActiveProfiles();
-    return profiles.length > 0 ? profiles[0] : "default";
+    return stage(properties.getStage(), List.of(environment.getActiveProfiles()));
   }
 
   /**
@@ -260,6 +285,22 @@ public final class RegistryAutoConfiguration {
           }
         };
       }
+    }
+  }
+
+  /**
+   * Keeps the configuration of {@code spring.config.import=registry:} current at runtime,
+   * through Spring Cloud Context's refresh; only when that import was made.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.cloud.endpoint.event.RefreshEvent")
+  @ConditionalOnBean(RegistryConfigSource.class)
+  static class ConfigImport {
+    @Bean
+    @ConditionalOnMissingBean
+    RegistryConfigRefresher registryConfigRefresher(RegistryConfigSource source, RegistryClient client,
+        ConfigurableApplicationContext context) {
+      return new RegistryConfigRefresher(source, client, context);
     }
   }
 

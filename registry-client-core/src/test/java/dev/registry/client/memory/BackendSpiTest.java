@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.client.ConfigKey;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.RetryPolicy;
 import dev.registry.client.ServiceInstance;
@@ -65,6 +66,21 @@ class BackendSpiTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> caller.view("payment-service").stale());
       assertThat(caller.choose("payment-service").service()).isEqualTo("payment-service");
       memory.down = false;
+    }
+  }
+
+  @Test
+  void aBackendThatKeepsNoConfigurationIsAClearErrorNeverAnEmptyConfiguration() {
+    try (RegistryClient client = client("no-config").build()) {
+      assertThatThrownBy(() -> client.config("payment-service"))
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("the registry at [memory://no-config] keeps no configuration")
+          .hasMessageContaining("RegistryBackend.config");
+      assertThatThrownBy(() -> client.declareConfig("payment-service", List.of(ConfigKey.ofInt("k", 1, null))))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("declareConfig");
+      assertThatThrownBy(() -> client.watchConfig("payment-service", change -> { }))
+          .isInstanceOf(UnsupportedOperationException.class);
+      client.register(payment(1));  // heartbeats are untouched: this client reads no configuration
     }
   }
 

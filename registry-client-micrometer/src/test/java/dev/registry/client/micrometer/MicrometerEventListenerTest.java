@@ -63,11 +63,13 @@ class MicrometerEventListenerTest {
       client.choose("payment-service");
       client.choose("payment-service");
       client.choose("payment-service");
+      client.config("payment-service");
 
       assertThat(calls("operation", "register", "outcome", "success", "error", "none")).isEqualTo(2);
       assertThat(calls("operation", "register", "outcome", "rejected", "error", "RegistryRejectedException"))
           .isEqualTo(1);
       assertThat(calls("operation", "discover", "outcome", "success")).isEqualTo(1);
+      assertThat(calls("operation", "config", "outcome", "success")).isEqualTo(1);
       assertThat(meters.get(MicrometerEventListener.CALLS).timer().totalTime(TimeUnit.NANOSECONDS))
           .isPositive();
       assertThat(count("registry.client.lookups")).isEqualTo(3);
