@@ -2,6 +2,7 @@ package dev.registry.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registry.server.CapturedLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,8 @@ import org.springframework.web.client.RestTemplate;
  * traced by Micrometer Tracing over OpenTelemetry into one in-memory exporter. A request
  * enters A, which calls B by name through a {@code @LoadBalanced RestTemplate}, which calls C:
  * one trace id runs through all three, and the registry lookups that A and B make on the way
- * are spans of that trace, their requests to the registry carrying its trace id.
+ * are spans of that trace, their requests to the registry carrying its trace id (found in the
+ * registry's log, which here has a line for every request).
  */
 class TracingEndToEndTest {
   static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
@@ -81,7 +84,7 @@ class TracingEndToEndTest {
   }
 
   final List<ConfigurableApplicationContext> apps = new ArrayList<>();
-  final Registry registry = new Registry();
+  final Registry registry = new Registry(Duration.ofNanos(1));
 
   @AfterEach
   void stop() {
@@ -108,9 +111,16 @@ class TracingEndToEndTest {
     SPANS.reset();  // the registrations' spans: traces of their own
 
     int port = ((WebServerApplicationContext) a).getWebServer().getPort();
-    HttpResponse<String> answer = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hop")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer;
+    List<CapturedLog.Line> discovers;
+    // Attached once the applications have started: Spring Boot resets Logback when one starts.
+    try (CapturedLog log = new CapturedLog()) {
+      answer = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hop")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      discovers = log.events("request_slow").stream()
+          .filter(l -> "/discover/{service}".equals(l.field("route"))).toList();
+    }
     assertThat(answer.body()).isEqualTo("service-a > service-b > service-c");
     for (ConfigurableApplicationContext app : apps) {
       app.getBean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
@@ -134,5 +144,7 @@ class TracingEndToEndTest {
     assertThat(traced).filteredOn(s -> s.getName().equals("registry discover"))
         .extracting(s -> s.getResource().getAttribute(SERVICE_NAME) + " looked up " + s.getAttributes().get(SERVICE))
         .containsExactlyInAnyOrder("service-a looked up service-b", "service-b looked up service-c");
+    // And the registry saw the trace id as the X-Request-Id of both lookups.
+    assertThat(discovers).extracting(CapturedLog.Line::requestId).containsExactly(trace, trace);
   }
 }
