@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param trustedCertificates what https registry URLs must chain to; empty for the JVM's store
  * @param region the region configuration is read for, or null for none
  * @param client the client (tenant) configuration is read for, or null for none
+ * @param maxAnswerBytes the largest answer (and snapshot file) read, in bytes
+ * @param maxInstancesPerView the most instances a view may hold
+ * @param allowLinkLocalAddresses whether instances at link-local and metadata addresses are kept
  * @param requestIdSource where a request's ID comes from in its caller's context, or null: new
  *     ones
  */
@@ -54,6 +57,9 @@ record Settings(
     List<X509Certificate> trustedCertificates,
     @Nullable String region,
     @Nullable String client,
+    long maxAnswerBytes,
+    int maxInstancesPerView,
+    boolean allowLinkLocalAddresses,
     @Nullable Supplier<@Nullable String> requestIdSource) {
 
   /**

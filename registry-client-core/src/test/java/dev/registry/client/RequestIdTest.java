@@ -184,7 +184,7 @@ class RequestIdTest {
   @Test
   void theReferenceServerEchoesTheIdAndLogsTheRefusalUnderIt() {
     List<String[]> exchanges = new CopyOnWriteArrayList<>();  // {sent, echoed}
-    HttpTransport recording = new Recording(new UrlConnectionTransport(), exchanges);
+    HttpTransport recording = new Recording(new UrlConnectionTransport(RegistryClient.Builder.DEFAULT_MAX_ANSWER_BYTES), exchanges);
     ServiceInstance second = instance.toBuilder().id("payment-2").address(URI.create("http://10.0.0.6:8080")).build();
     ServiceInstance third = instance.toBuilder().id("payment-3").address(URI.create("http://10.0.0.7:8080")).build();
     try (CapturedLog log = new CapturedLog();

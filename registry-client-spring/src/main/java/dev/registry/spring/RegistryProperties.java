@@ -126,6 +126,13 @@ public class RegistryProperties {
    */
   private boolean register = true;
 
+  /**
+   * Whether instances at link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10,
+   * fd00:ec2::254, metadata.google.internal, in any notation) are kept in discovery. Off, they
+   * are left out and logged once: a call sent there reaches the host's metadata service.
+   */
+  private boolean allowLinkLocalAddresses;
+
   // ---- accessors, for Spring's binding (each property is documented on its field)
 
   public boolean isEnabled() {
@@ -294,5 +301,13 @@ public class RegistryProperties {
 
   public void setRegister(boolean register) {
     this.register = register;
+  }
+
+  public boolean isAllowLinkLocalAddresses() {
+    return allowLinkLocalAddresses;
+  }
+
+  public void setAllowLinkLocalAddresses(boolean allowLinkLocalAddresses) {
+    this.allowLinkLocalAddresses = allowLinkLocalAddresses;
   }
 }
