@@ -6,6 +6,7 @@ import dev.registry.client.spi.HttpTransport;
 import dev.registry.client.spi.Registered;
 import dev.registry.client.spi.RegistryBackend;
 import dev.registry.client.spi.RegistryBackendProvider;
+import dev.registry.client.spi.RequestIds;
 import dev.registry.client.spi.TransportRequest;
 import dev.registry.client.spi.TransportResponse;
 import java.io.IOException;
@@ -219,6 +220,11 @@ public final class BackendLoadHarness {
     @Override
     public Clock clock() {
       return Clock.systemUTC();
+    }
+
+    @Override
+    public String requestId() {
+      return RequestIds.generate();
     }
 
     @Override

@@ -30,6 +30,7 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
     this.leases = new Leases(ctx, this::appliedConfig);
     this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), new Picker(ctx), watcher, this::configs,
         settings.stage());
+    ctx.events.fire(l -> l.clientBuilt(ctx.counters::snapshot));
   }
 
   /** Registers, with heartbeats or without, and holds the lease; see the clients' register. */

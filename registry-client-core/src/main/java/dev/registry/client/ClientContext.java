@@ -1,10 +1,12 @@
 package dev.registry.client;
 
+import static dev.registry.client.Logs.log;
 import static java.util.Objects.requireNonNull;
 
 import dev.registry.client.spi.BackendContext;
 import dev.registry.client.spi.HttpTransport;
 import dev.registry.client.spi.RegistryBackend;
+import dev.registry.client.spi.RequestIds;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -17,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -123,33 +126,41 @@ final class ClientContext implements BackendContext {
    * or, with a deadline ({@link System#nanoTime()}), by what remains of it, starting no retry
    * past it. Counts every failed attempt, and tells the events whether the registry answered.
    *
+   * @param call what the call does, for the listener
    * @param deadlineNanos the deadline, or {@link #NO_DEADLINE}
    * @param attempt one attempt, given its timeout
    * @throws RegistryException what the last attempt threw
    */
-  <T> T call(long deadlineNanos, Function<Duration, T> attempt) {
-    T result;
-    try {
-      result = deadlineNanos == NO_DEADLINE
-          ? retrying.call(() -> counted(attempt, settings.requestTimeout()))
-          : retrying.callBefore(deadlineNanos,
-              () -> counted(attempt, boundedTimeout(deadlineNanos - System.nanoTime())));
-    } catch (RegistryException e) {
-      events.registryFailed(e);
-      throw e;
-    }
-    events.registryReachable();
-    return result;
+  <T> T call(RegistryCall call, long deadlineNanos, Function<Duration, T> attempt) {
+    return reported(call, () -> deadlineNanos == NO_DEADLINE
+        ? retrying.call(() -> counted(attempt, settings.requestTimeout()))
+        : retrying.callBefore(deadlineNanos,
+            () -> counted(attempt, boundedTimeout(deadlineNanos - System.nanoTime()))));
   }
 
   /** One attempt, bounded by {@code timeout}, counted and reported like {@link #call}'s. */
-  <T> T callOnce(Duration timeout, Function<Duration, T> attempt) {
+  <T> T callOnce(RegistryCall call, Duration timeout, Function<Duration, T> attempt) {
+    return reported(call, () -> counted(attempt, timeout));
+  }
+
+  /**
+   * Runs a call between the listener's start and end (on this thread, whatever it throws), then
+   * tells the events whether the registry answered.
+   */
+  private <T> T reported(RegistryCall call, Supplier<T> attempts) {
+    EventListener.CallListener heard = events.callStarted(call);
+    RuntimeException failure = null;
     T result;
     try {
-      result = counted(attempt, timeout);
-    } catch (RegistryException e) {
-      events.registryFailed(e);
+      result = attempts.get();
+    } catch (RuntimeException e) {
+      failure = e;
       throw e;
+    } finally {
+      events.callEnded(heard, failure);
+      if (failure instanceof RegistryException e) {
+        events.registryFailed(e);
+      }
     }
     events.registryReachable();
     return result;
@@ -264,6 +275,23 @@ final class ClientContext implements BackendContext {
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  /** The request ID source's, when it gives a valid one (it may throw: a WARN), else a new one. */
+  @Override
+  public String requestId() {
+    Supplier<@Nullable String> source = settings.requestIdSource();
+    if (source != null) {
+      try {
+        String id = source.get();
+        if (RequestIds.isValid(id)) {
+          return id;
+        }
+      } catch (RuntimeException e) {
+        log().warn("requestIdSource {} threw; a new request ID is used instead", source, e);
+      }
+    }
+    return RequestIds.generate();
   }
 
   @Override

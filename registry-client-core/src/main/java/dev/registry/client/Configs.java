@@ -69,7 +69,7 @@ final class Configs {
     holder.refreshLock.lock();
     try {
       if (holder.view() == null) {
-        ConfigAnswer answer = named(() -> ctx.call(ClientContext.NO_DEADLINE, read(holder)));
+        ConfigAnswer answer = named(() -> ctx.call(configCall(holder), ClientContext.NO_DEADLINE, read(holder)));
         holder.apply(answer, ctx.clock.millis());
       }
     } finally {
@@ -83,7 +83,7 @@ final class Configs {
    */
   void refresh(ConfigHolder holder, Duration timeout) {
     try {
-      apply(holder, named(() -> ctx.callOnce(timeout, read(holder))));
+      apply(holder, named(() -> ctx.callOnce(configCall(holder), timeout, read(holder))));
     } catch (RegistryException e) {
       holder.markStale(ctx.clock.millis());
     }
@@ -92,6 +92,10 @@ final class Configs {
   /** One attempt at reading {@code holder}'s configuration. */
   private Function<Duration, ConfigAnswer> read(ConfigHolder holder) {
     return timeout -> ctx.backend().config(holder.query, timeout);
+  }
+
+  private static RegistryCall configCall(ConfigHolder holder) {
+    return new RegistryCall(RegistryCall.Operation.CONFIG, holder.query.stage(), holder.query.service());
   }
 
   /** Runs a call of the backend's configuration methods; a registry without any is named in the error. */
@@ -154,7 +158,8 @@ final class Configs {
         throw new IllegalArgumentException("the key " + key.name() + " is declared twice");
       }
     }
-    long index = named(() -> ctx.call(ClientContext.NO_DEADLINE,
+    RegistryCall call = new RegistryCall(RegistryCall.Operation.DECLARE, ctx.settings.stage(), service);
+    long index = named(() -> ctx.call(call, ClientContext.NO_DEADLINE,
         timeout -> ctx.backend().declareConfig(service, keys, timeout)));
     Map<String, ConfigKey> all = declared.merge(service, byName, (held, added) -> {
       Map<String, ConfigKey> merged = new LinkedHashMap<>(held);

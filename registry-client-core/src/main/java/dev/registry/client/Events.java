@@ -4,6 +4,7 @@ import static dev.registry.client.Logs.log;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls the user's {@link EventListener} safely, and tracks whether the registry is reachable
@@ -21,6 +22,26 @@ final class Events {
   void fire(Consumer<EventListener> event) {
     try {
       event.accept(listener);
+    } catch (RuntimeException e) {
+      log().warn("EventListener {} threw; ignored", listener, e);
+    }
+  }
+
+  /** A call starts: what hears its end, {@link EventListener.CallListener#NONE} if the listener threw. */
+  EventListener.CallListener callStarted(RegistryCall call) {
+    try {
+      EventListener.CallListener heard = listener.callStarted(call);
+      return heard != null ? heard : EventListener.CallListener.NONE;
+    } catch (RuntimeException e) {
+      log().warn("EventListener {} threw; ignored", listener, e);
+      return EventListener.CallListener.NONE;
+    }
+  }
+
+  /** A call has ended: tells what heard its start. */
+  void callEnded(EventListener.CallListener heard, @Nullable RuntimeException failure) {
+    try {
+      heard.callEnded(failure);
     } catch (RuntimeException e) {
       log().warn("EventListener {} threw; ignored", listener, e);
     }

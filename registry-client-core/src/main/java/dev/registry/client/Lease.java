@@ -80,7 +80,8 @@ final class Lease implements Registration {
         return;
       }
       Registered current = registered;
-      if (ctx.call(deadlineNanos, timeout -> renewOnce(current, timeout))) {
+      if (ctx.call(RegistryCall.about(RegistryCall.Operation.RENEW, current.instance()), deadlineNanos,
+          timeout -> renewOnce(current, timeout))) {
         renewedAtMillis = ctx.clock.millis();
         ctx.counters.heartbeatsSent.increment();
         ctx.events.fire(l -> l.heartbeatSent(current.instance()));
@@ -119,7 +120,8 @@ final class Lease implements Registration {
   /** The registry forgot the instance (restart, expiry): register it again, now. */
   private void reRegister(ServiceInstance instance, long deadlineNanos) {
     String handle = registered.handle();
-    Registered again = ctx.call(deadlineNanos, timeout -> ctx.backend().register(instance, handle, timeout));
+    Registered again = ctx.call(RegistryCall.about(RegistryCall.Operation.REGISTER, instance), deadlineNanos,
+        timeout -> ctx.backend().register(instance, handle, timeout));
     registered = again;
     renewedAtMillis = ctx.clock.millis();
     ctx.counters.reRegistrations.increment();
@@ -138,8 +140,8 @@ final class Lease implements Registration {
     try {
       Registered current = registered;
       ServiceInstance updated = current.instance().withStatus(status);
-      boolean known = ctx.call(ClientContext.NO_DEADLINE,
-          timeout -> ctx.backend().status(current, status, timeout));
+      boolean known = ctx.call(RegistryCall.about(RegistryCall.Operation.STATUS, updated),
+          ClientContext.NO_DEADLINE, timeout -> ctx.backend().status(current, status, timeout));
       registered = new Registered(updated, current.handle());
       if (!known) {
         reRegister(updated, ClientContext.NO_DEADLINE);
@@ -177,7 +179,8 @@ final class Lease implements Registration {
       locked = lock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
       Registered target = registered;
       current = target.instance();
-      ctx.call(deadlineNanos, timeout -> ctx.backend().deregister(target, timeout));
+      ctx.call(RegistryCall.about(RegistryCall.Operation.DEREGISTER, target.instance()), deadlineNanos,
+          timeout -> ctx.backend().deregister(target, timeout));
       log().debug("Deregistered {} {}", current.service(), current.id());
       ServiceInstance gone = current;
       ctx.events.fire(l -> l.deregistered(gone, true));

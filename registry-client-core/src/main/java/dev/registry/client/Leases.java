@@ -35,8 +35,8 @@ final class Leases {
    */
   Lease register(ServiceInstance instance, boolean heartbeats) {
     ServiceInstance resolved = withStage(instance);
-    Registered registered = ctx.call(ClientContext.NO_DEADLINE,
-        timeout -> ctx.backend().register(resolved, null, timeout));
+    Registered registered = ctx.call(RegistryCall.about(RegistryCall.Operation.REGISTER, resolved),
+        ClientContext.NO_DEADLINE, timeout -> ctx.backend().register(resolved, null, timeout));
     Lease lease = new Lease(ctx, registered, leases::remove, appliedConfig);
     leases.add(lease);
     ServiceInstance taken = registered.instance();
@@ -76,7 +76,8 @@ final class Leases {
       }
     }
     Registered target = new Registered(resolved, handle);
-    boolean known = ctx.call(ClientContext.NO_DEADLINE, timeout -> ctx.backend().deregister(target, timeout));
+    boolean known = ctx.call(RegistryCall.about(RegistryCall.Operation.DEREGISTER, resolved),
+        ClientContext.NO_DEADLINE, timeout -> ctx.backend().deregister(target, timeout));
     ctx.events.fire(l -> l.deregistered(resolved, true));
     return known;
   }

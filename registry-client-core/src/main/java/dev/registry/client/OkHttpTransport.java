@@ -5,6 +5,8 @@ import dev.registry.client.spi.TransportRequest;
 import dev.registry.client.spi.TransportResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Dispatcher;
+import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -118,9 +121,14 @@ final class OkHttpTransport implements HttpTransport, AutoCloseable {
 
   private TransportResponse toResponse(Response response) throws IOException {
     ResponseBody body = response.body();
+    Headers headers = response.headers();
+    Map<String, String> byName = new HashMap<>();
+    for (int i = 0; i < headers.size(); i++) {
+      byName.putIfAbsent(headers.name(i), headers.value(i));
+    }
     Request request = response.request();
     return new TransportResponse(response.code(), BoundedBody.read(body.byteStream(),
-        body.contentLength(), maxAnswerBytes, "the answer to " + request.method() + " " + request.url()));
+        body.contentLength(), maxAnswerBytes, "the answer to " + request.method() + " " + request.url()), byName);
   }
 
   /** Stops our long-poll threads; closes idle connections only when the pool is ours. */

@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -160,6 +161,7 @@ public final class RegistryClient extends BaseClient {
     private long maxAnswerBytes = DEFAULT_MAX_ANSWER_BYTES;
     private int maxInstancesPerView = DEFAULT_MAX_INSTANCES_PER_VIEW;
     private boolean allowLinkLocalAddresses;
+    private @Nullable Supplier<@Nullable String> requestIdSource;
 
     Builder() {}
 
@@ -682,6 +684,30 @@ public final class RegistryClient extends BaseClient {
     }
 
     /**
+     * Sets where a request's ID comes from in the context of the code that causes it, so that
+     * the registry's log names the caller's own correlation ID: for example the current trace
+     * id, or {@code () -> MDC.get("request_id")}. Every request to the registry carries an ID
+     * in the header {@code X-Request-Id}, which the registry echoes and logs, and which a
+     * {@link RegistryException} of a failed request names ({@link RegistryException#requestId()}).
+     *
+     * <p>The source is asked once per request, on the thread that sends it: the caller's own
+     * for {@code register}, {@code deregister}, {@code warmUp} and a service's first lookup;
+     * the scheduler's for heartbeats and refreshes; for a watch's long-polls, the thread of the
+     * lookup that starts the watch, then the transport's.
+     * When it gives null, or an ID the registry would not keep (empty, longer than 128
+     * characters, or with a character outside {@code A-Z a-z 0-9 - _ . : ; = + / @}), the
+     * request gets a new ID instead; when it throws, the same, and a WARN is logged. It must be
+     * fast and thread-safe. Default: none, every request gets a new random ID (a UUID).
+     *
+     * @param source gives the caller's ID, or null for a new one
+     * @return this builder
+     */
+    public Builder requestIdSource(Supplier<@Nullable String> source) {
+      this.requestIdSource = requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
      * Builds a background client: heartbeats on a scheduler thread, views kept fresh by the
      * registry's watch. Does no I/O and starts no thread.
      *
@@ -724,7 +750,8 @@ public final class RegistryClient extends BaseClient {
           idleTimeout, longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock,
           scheduler, eventListener, loadBalancer, shutdownHook, transport, okHttpClient, token,
           ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge, List.copyOf(trustedCertificates),
-          zone, ejectOn, region, client, maxAnswerBytes, maxInstancesPerView, allowLinkLocalAddresses);
+          zone, ejectOn, region, client, maxAnswerBytes, maxInstancesPerView, allowLinkLocalAddresses,
+          requestIdSource);
     }
   }
 }

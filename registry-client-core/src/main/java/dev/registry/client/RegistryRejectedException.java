@@ -1,5 +1,7 @@
 package dev.registry.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The registry refused a request (a 4xx answer other than 404 and 429, such as 400
  * {@code invalid_field}). Retrying the same request would not help, so the client does not.
@@ -13,16 +15,30 @@ public class RegistryRejectedException extends RegistryException {
   private final String errorCode;
 
   /**
-   * Creates an exception.
+   * Creates an exception about a request.
+   *
+   * @param message the registry's message; the request ID is appended
+   * @param statusCode the HTTP status
+   * @param errorCode the registry's machine-readable {@code error} code, or an empty string
+   * @param requestId the ID the registry echoed (the one sent when it echoed none), or null
+   *     when the refusal was about no single request
+   */
+  public RegistryRejectedException(String message, int statusCode, String errorCode,
+      @Nullable String requestId) {
+    super(message, requestId, null);
+    this.statusCode = statusCode;
+    this.errorCode = errorCode;
+  }
+
+  /**
+   * Creates an exception that is about no single request.
    *
    * @param message the registry's message
    * @param statusCode the HTTP status
    * @param errorCode the registry's machine-readable {@code error} code, or an empty string
    */
   public RegistryRejectedException(String message, int statusCode, String errorCode) {
-    super(message);
-    this.statusCode = statusCode;
-    this.errorCode = errorCode;
+    this(message, statusCode, errorCode, null);
   }
 
   /**

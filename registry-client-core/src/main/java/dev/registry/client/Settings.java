@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxAnswerBytes the largest answer (and snapshot file) read, in bytes
  * @param maxInstancesPerView the most instances a view may hold
  * @param allowLinkLocalAddresses whether instances at link-local and metadata addresses are kept
+ * @param requestIdSource where a request's ID comes from in its caller's context, or null: new
+ *     ones
  */
 record Settings(
     List<URI> registryUrls,
@@ -61,7 +64,8 @@ record Settings(
     @Nullable String client,
     long maxAnswerBytes,
     int maxInstancesPerView,
-    boolean allowLinkLocalAddresses) {
+    boolean allowLinkLocalAddresses,
+    @Nullable Supplier<@Nullable String> requestIdSource) {
 
   /**
    * Checks the options against each other, as the builder's build methods promise, and rounds

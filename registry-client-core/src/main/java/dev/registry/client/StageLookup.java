@@ -72,13 +72,19 @@ final class StageLookup implements ServiceLookup {
     ensureOpen();
     ctx.counters.lookups.increment();
     ViewHolder holder = views.cached(service, stage);
-    if (holder != null && holder.snapshot() != null) {
-      views.releaseIfDue(holder);
+    ViewHolder.Snapshot snapshot = holder == null ? null : holder.snapshot();
+    if (snapshot != null) {
+      if (snapshot.keptUntilMillis() != 0) {  // a former run's instances are kept: let go when due
+        views.releaseIfDue(holder);
+        snapshot = requireNonNull(holder.snapshot());
+      }
       if (watcher == null && ctx.clock.millis() - holder.checkedAtMillis() >= refreshMillis) {
         views.refreshOlderThan(List.of(holder), ctx.settings.refreshInterval(), ClientContext.NO_DEADLINE);
+        snapshot = requireNonNull(holder.snapshot());
       } else {
         ctx.counters.cacheHits.increment();
       }
+      served(snapshot.view());
       return holder;
     }
     holder = views.holder(service, stage);
@@ -88,7 +94,15 @@ final class StageLookup implements ServiceLookup {
     if (watcher != null) {
       watcher.watch(holder);
     }
+    served(requireNonNull(holder.snapshot()).view());
     return holder;
+  }
+
+  /** Tells the listener when the view served is stale. */
+  private void served(ServiceView view) {
+    if (view.stale()) {
+      ctx.events.fire(l -> l.staleServed(view));
+    }
   }
 
   @Override

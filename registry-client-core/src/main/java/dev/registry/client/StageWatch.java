@@ -304,6 +304,7 @@ final class StageWatch {
       }
       ctx.counters.registryFailures.increment();
       ctx.events.registryFailed(cause);
+      ctx.events.fire(l -> l.watchFailed(stage, cause));
       views.markStale(holders);
       log().debug("{} failed", StageWatch.this, cause);
       synchronized (StageWatch.this) {

@@ -10,7 +10,9 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -98,7 +100,7 @@ final class UrlConnectionTransport implements HttpTransport {
       InputStream in = code >= 400 ? connection.getErrorStream() : connection.getInputStream();
       return new TransportResponse(code, in == null ? "" : BoundedBody.read(in,
           connection.getContentLengthLong(), maxAnswerBytes,
-          "the answer to " + request.method() + " " + request.uri()));
+          "the answer to " + request.method() + " " + request.uri()), headers(connection));
     } catch (SocketTimeoutException e) {
       connection.disconnect();
       throw e;
@@ -133,6 +135,18 @@ final class UrlConnectionTransport implements HttpTransport {
           "timeout " + request.timeout() + ": " + request.method() + " " + request.uri());
     }
     return (int) Math.min(Integer.MAX_VALUE, millis);
+  }
+
+  /** The answer's headers; the JDK's header 0 is the status line, which has no name. */
+  private static Map<String, String> headers(HttpURLConnection connection) {
+    Map<String, String> headers = new HashMap<>();
+    for (int i = 1; connection.getHeaderField(i) != null; i++) {
+      String name = connection.getHeaderFieldKey(i);
+      if (name != null) {
+        headers.putIfAbsent(name, connection.getHeaderField(i));
+      }
+    }
+    return headers;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.registry.client;
 
 import static dev.registry.client.Logs.log;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -161,6 +162,7 @@ final class ViewHolder {
     if (s != null && instance.service().equals(service)
         && ejections.record(instance.id(), outcome, s.up(), routing)) {
       log().debug("Ejected {} {} for {} ms after {}", service, instance.id(), routing.ejectionMillis, outcome);
+      events.fire(l -> l.instanceEjected(instance, Duration.ofMillis(routing.ejectionMillis)));
     }
   }
 

@@ -67,7 +67,7 @@ final class Views {
       StageViews answer;
       try {
         // Admitted within the attempt, so that a view past the limit fails the lookup.
-        answer = ctx.call(ClientContext.NO_DEADLINE, timeout -> admitted(holder,
+        answer = ctx.call(discoverCall(holder), ClientContext.NO_DEADLINE, timeout -> admitted(holder,
             ctx.backend().discover(holder.service, holder.stage, timeout)));
       } catch (RegistryException e) {
         serveSaved(holder, e);
@@ -122,7 +122,7 @@ final class Views {
    */
   void refresh(ViewHolder holder, Duration timeout) {
     try {
-      apply(List.of(holder), ctx.callOnce(timeout,
+      apply(List.of(holder), ctx.callOnce(discoverCall(holder), timeout,
           t -> ctx.backend().discover(holder.service, holder.stage, t)));
     } catch (RegistryException e) {
       holder.markStale(ctx.clock.millis());
@@ -172,7 +172,8 @@ final class Views {
   void poll(String stage, List<ViewHolder> holders) {
     Optional<StageViews> catalog;
     try {
-      catalog = ctx.callOnce(ctx.settings.requestTimeout(), t -> ctx.backend().catalog(stage, t));
+      catalog = ctx.callOnce(catalogCall(stage), ctx.settings.requestTimeout(),
+          t -> ctx.backend().catalog(stage, t));
     } catch (RegistryException e) {
       markStale(holders);
       return;
@@ -308,7 +309,7 @@ final class Views {
   List<String> services(String stage) {
     Optional<StageViews> catalog = catalog(stage);
     List<String> names = new ArrayList<>(catalog.isPresent() ? catalog.get().views().keySet()
-        : ctx.call(ClientContext.NO_DEADLINE, timeout -> ctx.backend().services(stage, timeout))
+        : ctx.call(catalogCall(stage), ClientContext.NO_DEADLINE, timeout -> ctx.backend().services(stage, timeout))
             .orElseThrow(() -> new UnsupportedOperationException(
                 "the registry at " + ctx.settings.registryUrls() + " lists no services")));
     names.sort(null);
@@ -317,7 +318,16 @@ final class Views {
 
   private Optional<StageViews> catalog(String stage) {
     Names.checkName("stage", stage);
-    return ctx.call(ClientContext.NO_DEADLINE, timeout -> ctx.backend().catalog(stage, timeout));
+    return ctx.call(catalogCall(stage), ClientContext.NO_DEADLINE,
+        timeout -> ctx.backend().catalog(stage, timeout));
+  }
+
+  private static RegistryCall discoverCall(ViewHolder holder) {
+    return new RegistryCall(RegistryCall.Operation.DISCOVER, holder.stage, holder.service);
+  }
+
+  private static RegistryCall catalogCall(String stage) {
+    return new RegistryCall(RegistryCall.Operation.CATALOG, stage, null);
   }
 
   /** Records the reads since the last clean-up, evicts idle views; a subscribed view never is. */

@@ -5,16 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nothing loads OkHttp or Jackson before the first request, and the inline path of the Lambda
@@ -73,6 +76,13 @@ class ColdStartTest {
     }
   }
 
+  /** The inline driver in a JVM of its own: {@code java ColdStartTest$InlineMain URL}. */
+  public static final class InlineMain {
+    public static void main(String[] args) {
+      new InlineDriver().accept(args[0]);
+    }
+  }
+
   @StartStop final MockWebServer server = new MockWebServer();
 
   static RecordingLoader recordingLoader() throws Exception {
@@ -106,6 +116,30 @@ class ColdStartTest {
           || name.startsWith("io.github.resilience4j.")
           || name.startsWith("com.fasterxml.jackson."));
     }
+  }
+
+  /**
+   * What the JDK loads for us is not seen by a recording class loader: a fresh JVM's class log
+   * shows that no request ID costs a {@code SecureRandom} ({@code UUID.randomUUID()}'s, some
+   * 30 ms of a cold start).
+   */
+  @Test
+  void theInlinePathLoadsNoSecureRandomInAFreshJvm(@TempDir Path dir) throws Exception {
+    FakeRegistry registry = new FakeRegistry()
+        .answer("/catalog", FakeRegistry.json(200, ServerlessTest.CATALOG));
+    server.setDispatcher(registry);
+    Path classLog = dir.resolve("classes.txt");
+    Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xshare:auto", "-Xlog:class+load:file=" + classLog, "-cp", System.getProperty("java.class.path"),
+        InlineMain.class.getName(), server.url("/").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+
+    assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(jvm.exitValue()).as(Files.readString(dir.resolve("out.txt"))).isZero();
+    assertThat(registry.requests).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.getHeaders().get("X-Request-Id")).matches(RequestIdTest.UUID));
+    assertThat(Files.readAllLines(classLog)).anyMatch(line -> line.contains("dev.registry.client.spi.RequestIds "))
+        .noneMatch(line -> line.contains("java.security.SecureRandom "));
   }
 
   @Test

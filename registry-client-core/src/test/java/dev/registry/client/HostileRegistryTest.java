@@ -185,7 +185,7 @@ class HostileRegistryTest {
     return idsAndAddresses.toArray(String[]::new);
   }
 
-  /** What the client logs (slf4j-simple writes to System.err) while {@code action} runs. */
+  /** What the client logs (the tests' Logback console writes to System.err) while {@code action} runs. */
   static String capturedLog(Callable<?> action) throws Exception {
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();

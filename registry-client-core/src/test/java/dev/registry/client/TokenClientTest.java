@@ -33,7 +33,9 @@ class TokenClientTest {
         .heartbeatInterval(Duration.ofMillis(50)).build()) {
       Registration registration = client.register(instance);
       client.choose("user-service");
-      await().atMost(Duration.ofSeconds(10)).until(() -> !registry.requests("/heartbeat").isEmpty());
+      // the watch's long-poll is sent on another thread: wait for it too
+      await().atMost(Duration.ofSeconds(10)).until(() -> !registry.requests("/heartbeat").isEmpty()
+          && registry.requests.stream().anyMatch(r -> r.getTarget().contains("index=")));
       registration.status(Status.DOWN);
     }
 

@@ -44,7 +44,8 @@ import org.springframework.core.env.Environment;
  * an application annotated with {@link EnableServiceRegistration}, its own registration
  * ({@link RegistryRegistration}, {@link RegistryServiceRegistry},
  * {@link RegistryAutoRegistration}). With Spring Boot's health support a {@code registry}
- * health indicator; with Micrometer the client's meters.
+ * health indicator; the client's meters and Observations are
+ * {@link RegistryObservabilityAutoConfiguration}'s.
  *
  * <p>Off with {@code registry.enabled=false}. Each bean backs off when the application defines
  * its own of the same type.
@@ -319,18 +320,6 @@ public final class RegistryAutoConfiguration {
         ObjectProvider<RegistryServiceRegistry> serviceRegistry) {
       return new RegistryHealthIndicator(client, reachability, registration.getIfAvailable(),
           serviceRegistry.getIfAvailable());
-    }
-  }
-
-  /** The client's meters, with Micrometer. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-  static class Metrics {
-    @Bean
-    @ConditionalOnMissingBean
-    RegistryClientMetrics registryClientMetrics(RegistryClient client,
-        RegistryReachability reachability) {
-      return new RegistryClientMetrics(client, reachability);
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.registry.spring;
 import static java.util.Objects.requireNonNull;
 
 import dev.registry.client.RegistryClient;
+import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import reactor.core.publisher.Flux;
@@ -12,7 +14,8 @@ import reactor.core.scheduler.Schedulers;
  * The Spring Cloud {@link ReactiveDiscoveryClient} over the core client, configured when Reactor
  * is present. Answers like {@link RegistryDiscoveryClient}; since the first lookup of a service
  * (and every {@link #getServices()}) may block on the registry, the work runs on Reactor's
- * bounded elastic scheduler. Thread-safe.
+ * bounded elastic scheduler, within the context of the code that asked ({@link CallerContext}:
+ * with tracing, a registry call made there is a span of the caller's trace). Thread-safe.
  */
 public final class RegistryReactiveDiscoveryClient implements ReactiveDiscoveryClient {
   private final RegistryClient client;
@@ -37,14 +40,15 @@ public final class RegistryReactiveDiscoveryClient implements ReactiveDiscoveryC
   @Override
   public Flux<ServiceInstance> getInstances(String serviceId) {
     requireNonNull(serviceId, "serviceId");
-    return Flux.defer(() -> Flux.fromIterable(RegistryDiscoveryClient.upInstances(client, serviceId)))
-        .subscribeOn(Schedulers.boundedElastic());
+    Supplier<List<ServiceInstance>> lookup =
+        CallerContext.carried(() -> RegistryDiscoveryClient.upInstances(client, serviceId));
+    return Flux.defer(() -> Flux.fromIterable(lookup.get())).subscribeOn(Schedulers.boundedElastic());
   }
 
   @Override
   public Flux<String> getServices() {
-    return Flux.defer(() -> Flux.fromIterable(client.services()))
-        .subscribeOn(Schedulers.boundedElastic());
+    Supplier<List<String>> services = CallerContext.carried(client::services);
+    return Flux.defer(() -> Flux.fromIterable(services.get())).subscribeOn(Schedulers.boundedElastic());
   }
 
   @Override

@@ -46,6 +46,17 @@ final class Registry implements AutoCloseable {
     http = HTTP;
   }
 
+  /**
+   * A registry that logs every answer slower than {@code slowRequestThreshold} ({@code
+   * request_slow}, with its request ID): a nanosecond logs each one that is not a long-poll.
+   */
+  Registry(Duration slowRequestThreshold) {
+    server = RegistryServer.builder().host("127.0.0.1").port(0)
+        .slowRequestThreshold(slowRequestThreshold).build().start();
+    etcd = null;
+    http = HTTP;
+  }
+
   /** One real etcd member (docs/etcd.md), read through its JSON gateway. */
   Registry(EtcdCluster etcd) {
     this.server = null;

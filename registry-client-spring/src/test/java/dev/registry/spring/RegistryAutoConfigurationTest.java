@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.Status;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import dev.registry.client.micrometer.MicrometerEventListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +32,8 @@ import reactor.core.publisher.Flux;
 /** The auto-configuration's conditions and bindings. Nothing here calls a registry. */
 class RegistryAutoConfigurationTest {
   final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(
-          RegistryAutoConfiguration.class, UtilAutoConfiguration.class))
+      .withConfiguration(AutoConfigurations.of(RegistryAutoConfiguration.class,
+          RegistryObservabilityAutoConfiguration.class, UtilAutoConfiguration.class))
       .withPropertyValues("spring.application.name=greeting-service",
           "registry.host=127.0.0.1");
 
@@ -60,7 +63,6 @@ class RegistryAutoConfigurationTest {
       assertThat(context).hasSingleBean(RegistryDiscoveryClient.class);
       assertThat(context).hasSingleBean(RegistryReactiveDiscoveryClient.class);
       assertThat(context).hasSingleBean(RegistryHealthIndicator.class);
-      assertThat(context).hasSingleBean(RegistryClientMetrics.class);
       assertThat(context).doesNotHaveBean(RegistryAutoRegistration.class);
       assertThat(context).doesNotHaveBean(Registration.class);
       assertThat(context).doesNotHaveBean(ServiceRegistry.class);
@@ -255,16 +257,36 @@ class RegistryAutoConfigurationTest {
 
   @Test
   void optionalFeaturesStepAsideWhenTheirLibraryIsMissing() {
-    runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class, MeterBinder.class, Flux.class))
+    runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class, MeterRegistry.class,
+            Tracer.class, Flux.class))
+        .withBean(SimpleMeterRegistry.class)
         .run(context -> {
           assertThat(context).hasNotFailed();
           assertThat(context).hasSingleBean(RegistryDiscoveryClient.class);
           assertThat(context).doesNotHaveBean(RegistryHealthIndicator.class);
-          assertThat(context).doesNotHaveBean(RegistryClientMetrics.class);
+          assertThat(context).doesNotHaveBean(MicrometerEventListener.class);
+          assertThat(context).doesNotHaveBean(RegistryClientBuilderCustomizer.class);
           assertThat(context).doesNotHaveBean(RegistryReactiveDiscoveryClient.class);
         });
     runner.withPropertyValues("management.health.registry.enabled=false").run(context ->
         assertThat(context).doesNotHaveBean(RegistryHealthIndicator.class));
+  }
+
+  @Test
+  void withAMeterRegistryTheClientsMetersArePublishedAndWithATracerItsRequestIdsAreTraceIds() {
+    runner.run(context -> {
+      assertThat(context).doesNotHaveBean(MicrometerEventListener.class);
+      assertThat(context).doesNotHaveBean(RegistryClientBuilderCustomizer.class);
+    });
+    runner.withBean(SimpleMeterRegistry.class).withBean(Tracer.class, () -> Tracer.NOOP).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context).hasSingleBean(MicrometerEventListener.class);
+      assertThat(context).hasBean("registryRequestIdsFromTraces");
+      context.getBean(RegistryClient.class).stats();
+      MeterRegistry meters = context.getBean(MeterRegistry.class);
+      assertThat(meters.get("registry.client.lookups").functionCounter().count()).isZero();
+      assertThat(meters.get("registry.client.reachable").gauge().value()).isEqualTo(1.0);
+    });
   }
 
   @Test

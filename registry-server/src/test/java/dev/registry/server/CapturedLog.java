@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,14 +19,18 @@ import org.slf4j.LoggerFactory;
 /**
  * What the server logs while it is open, written by the runnable jar's own encoders (both the
  * JSON and the text one) into memory, and read back: the JSON lines parsed, the text as is.
+ * Public for the clients' tests, which find their requests in the server's log with it; they
+ * need Logback as their logging backend.
  */
-final class CapturedLog implements AutoCloseable {
+public final class CapturedLog implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
   private final ByteArrayOutputStream json = new ByteArrayOutputStream();
   private final ByteArrayOutputStream text = new ByteArrayOutputStream();
   private final List<OutputStreamAppender<ILoggingEvent>> appenders = new ArrayList<>();
 
-  CapturedLog() {
+  /** Starts capturing. */
+  public CapturedLog() {
     attach(ServerLogging.Format.JSON, json);
     attach(ServerLogging.Format.TEXT, text);
   }
@@ -41,19 +46,25 @@ final class CapturedLog implements AutoCloseable {
     appenders.add(appender);
   }
 
-  /** One JSON log line: its level, message, request ID (from the log context) and fields. */
-  record Line(String level, String message, String requestId, Map<String, String> fields, String raw) {
-    String field(String name) {
+  /**
+   * One JSON log line: its level, message, request ID (from the log context) and fields.
+   *
+   * @param requestId the request ID, or null for a line about no request
+   */
+  public record Line(String level, String message, String requestId, Map<String, String> fields, String raw) {
+    /** A field of the event, or null. */
+    public String field(String name) {
       return fields.get(name);
     }
 
-    String event() {
+    /** The event's name (its {@code event} field). */
+    public String event() {
       return fields.get("event");
     }
   }
 
   /** Every JSON line so far; each must parse, or the test fails. */
-  List<Line> lines() {
+  public List<Line> lines() {
     List<Line> lines = new ArrayList<>();
     for (String raw : json.toString(StandardCharsets.UTF_8).split("\n")) {
       if (raw.isEmpty()) {
@@ -61,7 +72,7 @@ final class CapturedLog implements AutoCloseable {
       }
       JsonNode node;
       try {
-        node = TestHttp.JSON.readTree(raw);
+        node = JSON.readTree(raw);
       } catch (IOException e) {
         throw new UncheckedIOException("a log line that is not JSON: " + raw, e);
       }
@@ -74,17 +85,17 @@ final class CapturedLog implements AutoCloseable {
   }
 
   /** The JSON lines of one event ({@code event} field). */
-  List<Line> events(String event) {
+  public List<Line> events(String event) {
     return lines().stream().filter(l -> event.equals(l.event())).toList();
   }
 
   /** Every JSON line, as written. */
-  String json() {
+  public String json() {
     return json.toString(StandardCharsets.UTF_8);
   }
 
   /** Every text line, as written. */
-  String text() {
+  public String text() {
     return text.toString(StandardCharsets.UTF_8);
   }
 

@@ -13,6 +13,7 @@ import dev.registry.client.spi.ConfigQuery;
 import dev.registry.client.spi.ConfigWatchListener;
 import dev.registry.client.spi.Registered;
 import dev.registry.client.spi.RegistryBackend;
+import dev.registry.client.spi.RequestIds;
 import dev.registry.client.spi.StageViews;
 import dev.registry.client.spi.TransportRequest;
 import dev.registry.client.spi.TransportResponse;
@@ -46,8 +47,8 @@ import org.jspecify.annotations.Nullable;
 final class HttpRegistryBackend implements RegistryBackend {
   private final BackendContext context;
   private final Endpoints endpoints;
-  /** Sent with every request: the token, when there is one. */
-  private final Map<String, String> headers;
+  /** The token, when there is one: sent with every request, beside its ID. */
+  private final @Nullable String authorization;
   /** Stages whose registry answers no stage poll: their services are watched one by one. */
   private final Set<String> oneByOne = ConcurrentHashMap.newKeySet();
   /** The registry answered 404 to {@code /catalog} (the seed's has no such route): not asked again. */
@@ -58,7 +59,7 @@ final class HttpRegistryBackend implements RegistryBackend {
   HttpRegistryBackend(BackendContext context) {
     this.context = context;
     this.endpoints = new Endpoints(context.registryUrls());
-    this.headers = context.token().map(t -> Map.of("Authorization", "Bearer " + t)).orElse(Map.of());
+    this.authorization = context.token().map(t -> "Bearer " + t).orElse(null);
   }
 
   @Override
@@ -301,12 +302,20 @@ final class HttpRegistryBackend implements RegistryBackend {
 
   // ---- the wire
 
-  private record Exchange(URI base, TransportRequest request, TransportResponse response) {}
+  /**
+   * @param requestId the ID the registry echoed, or the one sent when it echoed none (or one
+   *     that no server would keep: a hostile answer's header is never repeated)
+   */
+  private record Exchange(URI base, TransportRequest request, TransportResponse response, String requestId) {
+    Exchange(URI base, TransportRequest request, TransportResponse response) {
+      this(base, request, response, echoedId(request, response));
+    }
+  }
 
   /** One attempt at the current URL; transient failures throw and move to the next URL. */
   private Exchange exchange(String method, String path, @Nullable String body, Duration timeout) {
     URI base = endpoints.current();
-    TransportRequest request = new TransportRequest(method, uri(base, path), body, timeout, headers);
+    TransportRequest request = new TransportRequest(method, uri(base, path), body, timeout, headers());
     TransportResponse response;
     try {
       response = context.transport().send(request);
@@ -318,10 +327,26 @@ final class HttpRegistryBackend implements RegistryBackend {
     return x;
   }
 
+  /** A request's headers: its ID, and the token when there is one. */
+  private Map<String, String> headers() {
+    String id = context.requestId();
+    return authorization == null
+        ? Map.of(RequestIds.HEADER, id) : Map.of(RequestIds.HEADER, id, "Authorization", authorization);
+  }
+
+  private static String sentId(TransportRequest request) {
+    return request.headers().get(RequestIds.HEADER);
+  }
+
+  private static String echoedId(TransportRequest request, TransportResponse response) {
+    String echoed = response.header(RequestIds.HEADER).orElse(null);
+    return RequestIds.isValid(echoed) ? echoed : sentId(request);
+  }
+
   /** An asynchronous GET at the current URL; {@code read} turns the answer into the result. */
   private <T> CompletableFuture<T> sendAsync(String path, Duration timeout, Function<Exchange, T> read) {
     URI base = endpoints.current();
-    TransportRequest request = new TransportRequest("GET", uri(base, path), null, timeout, headers);
+    TransportRequest request = new TransportRequest("GET", uri(base, path), null, timeout, headers());
     CompletableFuture<TransportResponse> call;
     try {
       call = context.transport().sendAsync(request);
@@ -365,7 +390,7 @@ final class HttpRegistryBackend implements RegistryBackend {
     if (code >= 500 || code == 429) {
       endpoints.failed(x.base);
       throw new RegistryUnavailableException(describe(x) + " answered " + code + ": "
-          + JsonCodec.error(x.response.body()).message(), code, null);
+          + JsonCodec.error(x.response.body()).message(), code, x.requestId, null);
     }
   }
 
@@ -375,7 +400,7 @@ final class HttpRegistryBackend implements RegistryBackend {
       return u;
     }
     return new RegistryUnavailableException(
-        request.method() + " " + request.uri() + " failed: " + e, 0, e);
+        request.method() + " " + request.uri() + " failed: " + e, 0, sentId(request), e);
   }
 
   /** A 4xx answer: a 404 for a route is transient (maybe another URL serves it), else refused. */
@@ -386,16 +411,17 @@ final class HttpRegistryBackend implements RegistryBackend {
       endpoints.failed(x.base);
       return new RegistryUnavailableException(
           describe(x) + " answered " + code + " " + error.error() + ": " + error.message(), code,
-          null);
+          x.requestId, null);
     }
     return new RegistryRejectedException(
         describe(x) + " was refused (" + code + " " + error.error() + "): " + error.message(),
-        code, error.error());
+        code, error.error(), x.requestId);
   }
 
   private static RegistryUnavailableException unreadable(Exchange x, IOException e) {
     return new RegistryUnavailableException(
-        describe(x) + " answered an unreadable body: " + e.getMessage(), x.response.code(), e);
+        describe(x) + " answered an unreadable body: " + e.getMessage(), x.response.code(),
+        x.requestId, e);
   }
 
   private static String describe(Exchange x) {

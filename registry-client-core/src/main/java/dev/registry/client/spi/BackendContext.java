@@ -70,6 +70,18 @@ public interface BackendContext {
   Clock clock();
 
   /**
+   * Returns the ID of a request the backend is about to send, which it sends as
+   * {@link RequestIds#HEADER} and names in the {@code RegistryException} of a failure
+   * ({@code requestId}: the one the registry echoed, else this one). Call it once per request,
+   * on the thread that sends it: the ID is the caller's when the client's request ID source
+   * gives a valid one there (see {@code RegistryClient.Builder.requestIdSource}), else a new
+   * one ({@link RequestIds#generate()}).
+   *
+   * @return an ID the registry keeps ({@link RequestIds#isValid})
+   */
+  String requestId();
+
+  /**
    * Returns the most bytes of one answer the client reads ({@code Builder.maxAnswerBytes}, 8 MiB
    * by default). The {@link #transport()} stops reading an answer past it and fails the call;
    * a backend that reads from connections of its own (a stream) bounds what it holds by it too,

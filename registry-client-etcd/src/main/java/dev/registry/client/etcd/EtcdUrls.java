@@ -46,7 +46,7 @@ final class EtcdUrls {
       bases.add(base(url));
     }
     Credentials credentials = context.token().map(Credentials::parse).orElse(null);
-    Gateway gateway = new Gateway(new Members(bases), context.transport(), credentials);
+    Gateway gateway = new Gateway(new Members(bases), context.transport(), credentials, context::requestId);
     return new EtcdBackend(context, gateway, keyspace);
   }
 

@@ -7,6 +7,7 @@ import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.spi.HttpTransport;
 import dev.registry.client.spi.Json;
+import dev.registry.client.spi.RequestIds;
 import dev.registry.client.spi.TransportRequest;
 import dev.registry.client.spi.TransportResponse;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,13 +55,17 @@ final class Gateway {
   private final Members members;
   private final HttpTransport transport;
   private final @Nullable Credentials credentials;
+  /** The ID of each request ({@code BackendContext.requestId}): etcd ignores it, a proxy may log it. */
+  private final Supplier<String> requestIds;
   /** etcd's auth token, once authenticated; null before and after it expired. */
   private final AtomicReference<@Nullable String> token = new AtomicReference<>();
 
-  Gateway(Members members, HttpTransport transport, @Nullable Credentials credentials) {
+  Gateway(Members members, HttpTransport transport, @Nullable Credentials credentials,
+      Supplier<String> requestIds) {
     this.members = members;
     this.transport = transport;
     this.credentials = credentials;
+    this.requestIds = requestIds;
   }
 
   Members members() {
@@ -190,6 +196,11 @@ final class Gateway {
     return credentials != null;
   }
 
+  /** The ID of a new request, sent as {@link RequestIds#HEADER} and named by its failures. */
+  String requestId() {
+    return requestIds.get();
+  }
+
   // ---- the wire
 
   private Optional<Map<?, ?>> postUnlessNotFound(String path, String body, Duration timeout) {
@@ -240,13 +251,16 @@ final class Gateway {
   }
 
   private Map<?, ?> send(URI member, String path, String body, Duration timeout, Map<String, String> headers) {
-    TransportRequest request = new TransportRequest("POST", URI.create(member + path), body, timeout, headers);
+    String id = requestId();
+    Map<String, String> withId = new HashMap<>(headers);
+    withId.put(RequestIds.HEADER, id);
+    TransportRequest request = new TransportRequest("POST", URI.create(member + path), body, timeout, withId);
     TransportResponse response;
     try {
       response = transport.send(request);
     } catch (IOException e) {
       members.failed(member);
-      throw new RegistryUnavailableException("etcd POST " + request.uri() + " failed: " + e, 0, e);
+      throw new RegistryUnavailableException("etcd POST " + request.uri() + " failed: " + e, 0, id, e);
     }
     Map<?, ?> answer;
     try {
@@ -257,9 +271,9 @@ final class Gateway {
     if (answer == null) {
       members.failed(member);
       throw new RegistryUnavailableException("etcd POST " + request.uri() + " answered " + response.code()
-          + " with a body that is not a JSON object: " + abbreviate(response.body()), response.code(), null);
+          + " with a body that is not a JSON object: " + abbreviate(response.body()), response.code(), id, null);
     }
-    RegistryException error = error(request.uri(), response.code(), answer);
+    RegistryException error = error(request.uri(), response.code(), answer, id);
     if (error instanceof RegistryUnavailableException) {
       members.failed(member);
     }
@@ -269,8 +283,11 @@ final class Gateway {
     return answer;
   }
 
-  /** etcd's error in {@code answer} ({@code {"error","code"}}, or a stream's {@code {"error":{...}}}), if any. */
-  static @Nullable RegistryException error(URI uri, int httpCode, Map<?, ?> answer) {
+  /**
+   * etcd's error in {@code answer} ({@code {"error","code"}}, or a stream's {@code {"error":{...}}}), if
+   * any, naming the request's ID.
+   */
+  static @Nullable RegistryException error(URI uri, int httpCode, Map<?, ?> answer, String requestId) {
     Map<?, ?> fields = answer.get("error") instanceof Map<?, ?> wrapped ? wrapped : answer;
     Object code = fields.containsKey("grpc_code") ? fields.get("grpc_code") : fields.get("code");
     if (!(code instanceof Long c) && httpCode < 400) {
@@ -281,8 +298,8 @@ final class Gateway {
     String message = "etcd POST " + uri + " answered " + httpCode + " " + name + ": "
         + (fields.get("message") instanceof String m ? m : String.valueOf(fields.get("error")));
     return switch (grpc) {
-      case 3, 5, 6, 7, 9, 11, 12, 16 -> new RegistryRejectedException(message, httpCode, name);
-      default -> new RegistryUnavailableException(message, httpCode, null);
+      case 3, 5, 6, 7, 9, 11, 12, 16 -> new RegistryRejectedException(message, httpCode, name, requestId);
+      default -> new RegistryUnavailableException(message, httpCode, requestId, null);
     };
   }
 

@@ -4,6 +4,7 @@ import dev.registry.client.RegistryException;
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.spi.Json;
+import dev.registry.client.spi.RequestIds;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -202,9 +203,9 @@ final class WatchStream implements AutoCloseable {
     }
     Map<?, ?> message = map(line);
     if (!(message.get("result") instanceof Map<?, ?> result)) {
-      RegistryException e = Gateway.error(from.uri, 200, message);
+      RegistryException e = Gateway.error(from.uri, 200, message, from.requestId);
       return end(from, e != null ? e : new RegistryUnavailableException(
-          "etcd watch at " + from.uri + " sent an unreadable line: " + line, 200, null));
+          "etcd watch at " + from.uri + " sent an unreadable line: " + line, 200, from.requestId, null));
     }
     if (Boolean.TRUE.equals(result.get("canceled"))) {
       long compact = result.get("compact_revision") == null
@@ -216,8 +217,8 @@ final class WatchStream implements AutoCloseable {
       String reason = result.get("cancel_reason") instanceof String r ? r : "no reason given";
       String why = "etcd cancelled the watch at " + from.uri + ": " + reason;
       return end(from, reason.contains("Unauthenticated")
-          ? new RegistryRejectedException(why, 401, "unauthenticated")
-          : new RegistryUnavailableException(why, 200, null));
+          ? new RegistryRejectedException(why, 401, "unauthenticated", from.requestId)
+          : new RegistryUnavailableException(why, 200, from.requestId, null));
     }
     if (Boolean.TRUE.equals(result.get("created"))) {
       String cluster = Gateway.clusterId(result);
@@ -261,6 +262,8 @@ final class WatchStream implements AutoCloseable {
     final URI member;
     final URI uri;
     final Map<String, String> headers;
+    /** The ID of the stream's request. */
+    final String requestId;
     volatile long lastHeardNanos = System.nanoTime();
     private volatile Flow.@Nullable Subscription subscription;
     private volatile @Nullable CompletableFuture<?> call;
@@ -270,6 +273,7 @@ final class WatchStream implements AutoCloseable {
       this.member = member;
       this.uri = URI.create(member + "/v3/watch");
       this.headers = headers;
+      this.requestId = gateway.requestId();
     }
 
     void start() {
@@ -279,6 +283,7 @@ final class WatchStream implements AutoCloseable {
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body));
       headers.forEach(request::header);
+      request.header(RequestIds.HEADER, requestId);
       call = streams.client().sendAsync(request.build(), info -> info.statusCode() == 200
               ? streams.lines(this)
               : HttpResponse.BodySubscribers.mapping(streams.firstLine(),
@@ -286,7 +291,7 @@ final class WatchStream implements AutoCloseable {
           .whenComplete((response, failure) -> {
             if (failure != null && !cancelled) {
               act(() -> end(this, new RegistryUnavailableException("etcd watch at " + uri + " failed: "
-                  + (failure.getCause() != null ? failure.getCause() : failure), 0, failure)));
+                  + (failure.getCause() != null ? failure.getCause() : failure), 0, requestId, failure)));
             }
           });
       scheduleIdleCheck(idle.toNanos());
@@ -294,9 +299,9 @@ final class WatchStream implements AutoCloseable {
 
     private @Nullable Void refused(int code, String error) {
       if (!cancelled) {
-        RegistryException e = Gateway.error(uri, code, map(error));
+        RegistryException e = Gateway.error(uri, code, map(error), requestId);
         act(() -> end(this, e != null ? e
-            : new RegistryUnavailableException("etcd watch at " + uri + " answered " + code, code, null)));
+            : new RegistryUnavailableException("etcd watch at " + uri + " answered " + code, code, requestId, null)));
       }
       return null;
     }
@@ -347,14 +352,15 @@ final class WatchStream implements AutoCloseable {
     @Override
     public void onError(Throwable failure) {
       if (!cancelled) {
-        act(() -> end(this, new RegistryUnavailableException("etcd watch at " + uri + " failed: " + failure, 0, failure)));
+        act(() -> end(this, new RegistryUnavailableException("etcd watch at " + uri + " failed: " + failure, 0,
+            requestId, failure)));
       }
     }
 
     @Override
     public void onComplete() {
       if (!cancelled) {
-        act(() -> end(this, new RegistryUnavailableException("etcd watch at " + uri + " ended", 0, null)));
+        act(() -> end(this, new RegistryUnavailableException("etcd watch at " + uri + " ended", 0, requestId, null)));
       }
     }
   }

@@ -10,6 +10,7 @@ import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.RetryPolicy;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.Status;
+import dev.registry.client.spi.RequestIds;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ class EtcdClientTest {
   void heartbeatsKeepARegistrationPastManyTtls() {
     RegistryClient payment = client(builder());
     payment.register(instance("payment", "lives", 8081));
-    Gateway gateway = new Gateway(new Members(etcd.clientUrls()), new TestTransport(), null);
+    Gateway gateway = new Gateway(new Members(etcd.clientUrls()), new TestTransport(), null, RequestIds::generate);
     String key = "/registry/" + stage + "/payment/lives";
     long lease = gateway.get(key, TIMEOUT).orElseThrow().lease();
 
@@ -137,7 +138,7 @@ class EtcdClientTest {
     assertThat(client(builder().registryUris(shop)).instances("payment"))
         .extracting(ServiceInstance::id).containsExactly("shop-1");
     assertThat(client(builder()).instances("payment")).extracting(ServiceInstance::id).containsExactly("other-1");
-    Gateway gateway = new Gateway(new Members(etcd.clientUrls()), new TestTransport(), null);
+    Gateway gateway = new Gateway(new Members(etcd.clientUrls()), new TestTransport(), null, RequestIds::generate);
     assertThat(gateway.get("/shop/registry/" + stage + "/payment/shop-1", TIMEOUT)).isPresent();
   }
 

@@ -11,6 +11,7 @@ import dev.registry.client.RegistryClient;
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RetryPolicy;
 import dev.registry.client.ServiceInstance;
+import dev.registry.client.spi.RequestIds;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class EtcdConfigTest {
 
   /** Each test with a service of its own, so that tests sharing the cluster never see each other. */
   final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
-  final Gateway operator = new Gateway(new Members(etcd.clientUrls()), new TestTransport(), null);
+  final Gateway operator = new Gateway(new Members(etcd.clientUrls()), new TestTransport(), null, RequestIds::generate);
   final List<AutoCloseable> closeables = new ArrayList<>();
 
   @AfterEach

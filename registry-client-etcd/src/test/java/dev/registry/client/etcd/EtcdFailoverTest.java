@@ -7,6 +7,7 @@ import dev.registry.client.RegistryClient;
 import dev.registry.client.RegistryException;
 import dev.registry.client.RetryPolicy;
 import dev.registry.client.ServiceInstance;
+import dev.registry.client.spi.RequestIds;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -198,7 +199,7 @@ class EtcdFailoverTest {
   /** The ids of the "load" instances etcd holds now, read from a running member. */
   Set<String> liveIds() {
     EtcdCluster.Member any = etcd.members().stream().filter(EtcdCluster.Member::isRunning).findFirst().orElseThrow();
-    Gateway gateway = new Gateway(new Members(List.of(any.clientUrl())), new TestTransport(), null);
+    Gateway gateway = new Gateway(new Members(List.of(any.clientUrl())), new TestTransport(), null, RequestIds::generate);
     return gateway.range("/registry/" + stage + "/load/", TIMEOUT).kvs().stream()
         .map(kv -> kv.key().substring(kv.key().lastIndexOf('/') + 1)).collect(Collectors.toSet());
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.registry.client.RegistryRejectedException;
+import dev.registry.client.spi.RequestIds;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,7 @@ class GatewayAuthTest {
   }
 
   Gateway as(String user, String password) {
-    return new Gateway(new Members(etcd.clientUrls()), transport, new Credentials(user, password));
+    return new Gateway(new Members(etcd.clientUrls()), transport, new Credentials(user, password), RequestIds::generate);
   }
 
   @Test
@@ -73,7 +74,7 @@ class GatewayAuthTest {
 
   @Test
   void noCredentialsOnAClusterThatRequiresThemSaysHowToGiveThem() {
-    Gateway anonymous = new Gateway(new Members(etcd.clientUrls()), transport, null);
+    Gateway anonymous = new Gateway(new Members(etcd.clientUrls()), transport, null, RequestIds::generate);
 
     assertThatThrownBy(() -> anonymous.range(prefix, TIMEOUT))
         .isInstanceOf(RegistryRejectedException.class)

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
+import dev.registry.client.spi.HttpTransport;
+import dev.registry.client.spi.RequestIds;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,7 +28,7 @@ class GatewayTest {
   @RegisterExtension static final EtcdCluster etcd = EtcdCluster.members(1);
 
   final String prefix = "/test/" + UUID.randomUUID() + "/";
-  final Gateway gateway = new Gateway(new Members(etcd.clientUrls()), new TestTransport(), null);
+  final Gateway gateway = new Gateway(new Members(etcd.clientUrls()), new TestTransport(), null, RequestIds::generate);
 
   @Test
   void aLeaseIsKeptAliveUntilRevokedAndThenItsKeyIsGone() {
@@ -41,6 +45,27 @@ class GatewayTest {
         .isInstanceOfSatisfying(RegistryRejectedException.class,
             e -> assertThat(e.errorCode()).isEqualTo("not_found"))
         .hasMessageContaining("requested lease not found");
+  }
+
+  @Test
+  void everyCallCarriesARequestIdWhichItsFailureNames() {
+    AtomicInteger calls = new AtomicInteger();
+    List<String> sent = new CopyOnWriteArrayList<>();
+    TestTransport transport = new TestTransport();
+    HttpTransport recording = request -> {
+      sent.add(request.headers().get(RequestIds.HEADER));
+      return transport.sendAsync(request);
+    };
+    Gateway named = new Gateway(new Members(etcd.clientUrls()), recording, null,
+        () -> "etcd-call-" + calls.incrementAndGet());
+
+    long lease = named.grant(Duration.ofSeconds(30), TIMEOUT);
+    named.revoke(lease, TIMEOUT);
+    assertThatThrownBy(() -> named.put(prefix + "a", "{}", lease, TIMEOUT))
+        .isInstanceOfSatisfying(RegistryRejectedException.class,
+            e -> assertThat(e.requestId()).hasValue("etcd-call-3"))
+        .hasMessageEndingWith("(request_id=etcd-call-3)");
+    assertThat(sent).containsExactly("etcd-call-1", "etcd-call-2", "etcd-call-3");
   }
 
   @Test
@@ -91,7 +116,7 @@ class GatewayTest {
   void aDeadMemberIsUnavailableAndTheNextCallGoesToTheNextMember() throws IOException {
     URI dead = URI.create("http://127.0.0.1:" + unusedPort());
     Members members = new Members(List.of(dead, etcd.clientUrls().get(0)));
-    Gateway twoMembers = new Gateway(members, new TestTransport(), null);
+    Gateway twoMembers = new Gateway(members, new TestTransport(), null, RequestIds::generate);
 
     assertThatThrownBy(() -> twoMembers.range(prefix, TIMEOUT))
         .isInstanceOf(RegistryUnavailableException.class)

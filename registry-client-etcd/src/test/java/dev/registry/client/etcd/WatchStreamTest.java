@@ -3,6 +3,7 @@ package dev.registry.client.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.client.spi.RequestIds;
 import dev.registry.client.spi.TransportRequest;
 import java.net.URI;
 import java.time.Duration;
@@ -21,7 +22,7 @@ class WatchStreamTest {
 
   final String prefix = "/watch/" + UUID.randomUUID() + "/";
   final TestTransport transport = new TestTransport();
-  final Gateway gateway = new Gateway(new Members(etcd.clientUrls()), transport, null);
+  final Gateway gateway = new Gateway(new Members(etcd.clientUrls()), transport, null, RequestIds::generate);
   final RecordingWatch recording = new RecordingWatch();
   WatchStream stream;
 
@@ -81,7 +82,7 @@ class WatchStreamTest {
   @Test
   void aStreamToAMemberThatIsGoneFails() throws Exception {
     URI dead = URI.create("http://127.0.0.1:" + GatewayTest.unusedPort());
-    Gateway toDead = new Gateway(new Members(java.util.List.of(dead)), transport, null);
+    Gateway toDead = new Gateway(new Members(java.util.List.of(dead)), transport, null, RequestIds::generate);
 
     stream = WatchStream.open(toDead, streams, prefix, 1, TIMEOUT, LONG_IDLE, recording);
 
