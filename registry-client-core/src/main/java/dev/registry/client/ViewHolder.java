@@ -86,6 +86,9 @@ final class ViewHolder {
     }
     List<ServiceInstance> upList = old != null && old.up().equals(up) ? old.up() : List.copyOf(up);
     snapshot = new Snapshot(next, upList);
+    if (old == null) {
+      events.viewCached();
+    }
     changed(next);
     return true;
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ViewCacheTest {
   private final CountingClock clock = new CountingClock();
   private final ViewCache cache =
-      new ViewCache(Duration.ofMinutes(10), clock, new Events(EventListener.NONE), false);
+      new ViewCache(Duration.ofMinutes(10), clock, new Events(EventListener.NONE, java.util.List.of()), false);
 
   @Test
   void cachedLookupsReadTheClockOnlyOnceBetweenCleanUps() {

@@ -114,6 +114,9 @@ final class HttpRegistryBackend implements RegistryBackend {
   @Override
   public Optional<StageViews> catalog(String stage, Duration timeout) {
     Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
+    if (x.response.code() == 404 && isNoSuchRoute(x.response)) {
+      return Optional.empty(); // a registry without a catalog, such as the seed's
+    }
     if (x.response.code() != 200) {
       throw refusal(x);
     }
@@ -152,7 +155,7 @@ final class HttpRegistryBackend implements RegistryBackend {
         + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
     return sendAsync(path, timeout, x -> {
       int code = x.response.code();
-      if (code == 404 && JsonCodec.error(x.response.body()).error().equals("not_found")) {
+      if (code == 404 && isNoSuchRoute(x.response)) {
         return null;
       }
       checkTransient(x);
@@ -259,10 +262,20 @@ final class HttpRegistryBackend implements RegistryBackend {
         request.method() + " " + request.uri() + " failed: " + e, 0, e);
   }
 
-  /** A 4xx answer: a 404 for a route is transient (maybe another URL serves it), else refused. */
+  /**
+   * An answer that is not the one asked for. A 404 for a route that does not exist says that the
+   * URL is not a registry: a configuration error, which no retry or other URL mends, so it is
+   * refused at once rather than retried as an outage. Other 4xx are refusals.
+   */
   private RegistryException refusal(Exchange x) {
     int code = x.response.code();
     JsonCodec.Error error = JsonCodec.error(x.response.body());
+    if (code == 404 && isNoSuchRoute(x.response)) {
+      return new RegistryRejectedException(x.base + " is not a registry: " + describe(x)
+          + " answered 404 " + (error.error().isEmpty() ? "without a registry's error" : error.error()
+          + ": " + error.message()) + "; check the registry URL", 404,
+          error.error().isEmpty() ? "not_found" : error.error());
+    }
     if (code == 404 || code < 400 || code >= 500) {
       endpoints.failed(x.base);
       return new RegistryUnavailableException(
@@ -277,6 +290,15 @@ final class HttpRegistryBackend implements RegistryBackend {
   private static RegistryUnavailableException unreadable(Exchange x, IOException e) {
     return new RegistryUnavailableException(
         describe(x) + " answered an unreadable body: " + e.getMessage(), x.response.code(), e);
+  }
+
+  /**
+   * A 404 for a route that does not exist: the reference server's {@code not_found}, or an
+   * answer without a registry's JSON error (another web server at that URL).
+   */
+  private static boolean isNoSuchRoute(TransportResponse response) {
+    String error = JsonCodec.error(response.body()).error();
+    return error.equals("not_found") || error.isEmpty();
   }
 
   private static boolean isUnknown(TransportResponse response) {
