@@ -26,7 +26,8 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
     this.views = new Views(ctx);
     this.watcher = background ? new Watcher(ctx, views) : null;
     this.leases = new Leases(ctx);
-    this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), watcher, settings.stage());
+    this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), new OtherStages(ctx),
+        watcher, settings.stage());
   }
 
   /** Registers, with heartbeats or without, and holds the lease; see the clients' register. */

@@ -17,14 +17,17 @@ final class StageLookup implements ServiceLookup {
   private final ClientContext ctx;
   private final Views views;
   private final Ejection ejection;
+  private final OtherStages otherStages;
   private final @Nullable Watcher watcher;
   private final String stage;
   private final long refreshMillis;
 
-  StageLookup(ClientContext ctx, Views views, Ejection ejection, @Nullable Watcher watcher, String stage) {
+  StageLookup(ClientContext ctx, Views views, Ejection ejection, OtherStages otherStages,
+      @Nullable Watcher watcher, String stage) {
     this.ctx = ctx;
     this.views = views;
     this.ejection = ejection;
+    this.otherStages = otherStages;
     this.watcher = watcher;
     this.stage = stage;
     this.refreshMillis = ctx.settings.refreshInterval().toMillis();
@@ -35,7 +38,7 @@ final class StageLookup implements ServiceLookup {
     ViewHolder holder = lookup(service);
     List<ServiceInstance> up = requireNonNull(holder.snapshot()).up();
     if (up.isEmpty()) {
-      throw new NoInstanceAvailableException(service, stage);
+      throw new NoInstanceAvailableException(service, stage, otherStages.of(holder));
     }
     return ejection.choose(holder, up);
   }
@@ -66,6 +69,8 @@ final class StageLookup implements ServiceLookup {
     holder = views.holder(service, stage);
     if (!views.load(holder)) {
       ctx.counters.cacheHits.increment();
+    } else {
+      otherStages.of(holder); // an empty first answer: one WARN names the stages it is in
     }
     if (watcher != null) {
       watcher.watch(holder);
@@ -97,7 +102,7 @@ final class StageLookup implements ServiceLookup {
 
   @Override
   public ServiceLookup inStage(String other) {
-    return new StageLookup(ctx, views, ejection, watcher, Names.checkName("stage", other));
+    return new StageLookup(ctx, views, ejection, otherStages, watcher, Names.checkName("stage", other));
   }
 
   @Override

@@ -41,6 +41,8 @@ final class ViewHolder {
    */
   private volatile long confirmedAtMillis;
   private volatile boolean closed;
+  /** Where else the service was registered when last asked ({@link OtherStages}), or null. */
+  volatile OtherStages.@Nullable Answer otherStages;
   /** The cache's bookkeeping: looked up since its last clean-up (see {@link ViewCache}). */
   volatile boolean accessed;
   /** The cache's bookkeeping, inline only: when the entry was last read, clock millis. */

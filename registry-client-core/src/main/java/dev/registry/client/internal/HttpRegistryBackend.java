@@ -17,6 +17,8 @@ import dev.registry.client.spi.WatchRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -125,6 +127,41 @@ final class HttpRegistryBackend implements RegistryBackend {
     } catch (IOException e) {
       throw unreadable(x, e);
     }
+  }
+
+  /**
+   * {@code GET /stages}, then {@code GET /discover/{service}?stage=} in each stage, within
+   * {@code timeout} in all: the failure path of a lookup, so a read per stage is fine. A registry
+   * without {@code /stages} (the seed's) cannot tell.
+   */
+  @Override
+  public List<String> stagesOf(String service, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exchange x = exchange("GET", "/stages", null, timeout);
+    if (x.response.code() == 404 && isNoSuchRoute(x.response)) {
+      return List.of();
+    }
+    if (x.response.code() != 200) {
+      throw refusal(x);
+    }
+    List<String> stages;
+    try {
+      stages = JsonCodec.stages(x.response.body());
+    } catch (IOException e) {
+      throw unreadable(x, e);
+    }
+    List<String> holding = new ArrayList<>();
+    for (String stage : stages) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        break;
+      }
+      if (!discover(service, stage, Duration.ofNanos(remaining)).views().get(service).instances().isEmpty()) {
+        holding.add(stage);
+      }
+    }
+    holding.sort(null);
+    return holding;
   }
 
   @Override

@@ -7,6 +7,8 @@ import dev.registry.client.spi.Json;
 import dev.registry.client.spi.JsonViews;
 import dev.registry.client.spi.StageViews;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -61,6 +63,17 @@ final class JsonCodec {
     Map<?, ?> answer = JsonViews.object(Json.parse(body), "a register answer");
     return new Registered(answer.get("id") instanceof String id ? id : null,
         answer.get("instance_secret") instanceof String secret ? secret : null);
+  }
+
+  /** Reads the stage names of a {@code GET /stages} answer. */
+  static List<String> stages(String body) throws IOException {
+    Map<?, ?> answer = JsonViews.object(Json.parse(body), "a stages answer");
+    Map<?, ?> stages = JsonViews.object(answer.get("stages"), "the stages of a stages answer");
+    List<String> names = new ArrayList<>();
+    for (Object name : stages.keySet()) {
+      names.add((String) name);
+    }
+    return names;
   }
 
   /** Reads an error answer leniently: any body that is not one gives empty fields. */

@@ -6,6 +6,7 @@ import dev.registry.client.ServiceInstance;
 import dev.registry.client.Status;
 import dev.registry.client.Watch;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -134,6 +135,25 @@ public interface RegistryBackend extends AutoCloseable {
    */
   default Optional<StageViews> catalog(String stage, Duration timeout) {
     return Optional.empty();
+  }
+
+  /**
+   * Names the stages in which {@code service} has instances, so that a lookup that found none
+   * in its own stage can say where the service is ("it is registered in stage(s)
+   * 'greeting'"). The core asks only on that failure path, never for a cached lookup, and at
+   * most once per refresh interval per service, so this may cost several reads. The default
+   * answers empty: a registry that cannot tell.
+   *
+   * @param service the service
+   * @param timeout the bound of the whole answer
+   * @return the stages, sorted, without duplicates; empty when the service has no instance, or
+   *     when this registry cannot tell
+   * @throws RegistryUnavailableException if the registry could not be reached or its answer
+   *     could not be read
+   * @throws RegistryRejectedException if the registry refused the read
+   */
+  default List<String> stagesOf(String service, Duration timeout) {
+    return List.of();
   }
 
   /**
