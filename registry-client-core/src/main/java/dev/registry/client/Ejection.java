@@ -44,14 +44,16 @@ final class Ejection {
     ViewHolder.Snapshot snapshot = holder == null ? null : holder.snapshot();
     if (holder != null && snapshot != null && holder.ejections.reportFailure(instance.id(),
         snapshot.up(), ctx.clock.millis(), ctx.settings.ejectAfter(), ejectionMillis)) {
-      log().debug("Ejected {} {} for {}", instance.service(), instance.id(), ctx.settings.ejectionTime());
+      log().info("Ejected {} instance {} at {} for {}: {} failed calls in a row", instance.service(),
+          instance.id(), instance.address(), ctx.settings.ejectionTime(), ctx.settings.ejectAfter());
     }
   }
 
   void reportSuccess(ServiceInstance instance) {
     ViewHolder holder = holderOf(instance);
-    if (holder != null) {
-      holder.ejections.reportSuccess(instance.id());
+    if (holder != null && holder.ejections.reportSuccess(instance.id())) {
+      log().info("{} instance {} at {} answered again after its ejection; back in rotation",
+          instance.service(), instance.id(), instance.address());
     }
   }
 

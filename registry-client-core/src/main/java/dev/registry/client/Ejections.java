@@ -58,15 +58,22 @@ final class Ejections {
     }
   }
 
-  /** A call to instance {@code id} worked: its failures and any ejection end. */
-  void reportSuccess(String id) {
+  /**
+   * A call to instance {@code id} worked: its failures and any ejection end.
+   *
+   * @return whether it had been ejected since its last success (it is back)
+   */
+  boolean reportSuccess(String id) {
     if (byId.isEmpty()) {
-      return;
+      return false;
     }
     synchronized (byId) {
-      if (byId.remove(id) != null) {
-        count = countEjected();
+      Health removed = byId.remove(id);
+      if (removed == null) {
+        return false;
       }
+      count = countEjected();
+      return removed.ejectedUntil != 0;
     }
   }
 
