@@ -2,12 +2,17 @@ package dev.registry.spring;
 
 import dev.registry.client.EventListener;
 import dev.registry.client.RegistryClient;
+import dev.registry.client.ServiceInstance;
+import dev.registry.spring.InvalidRegistryPropertiesException.Problem;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -59,6 +64,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(name = "registry.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RegistryProperties.class)
 public final class RegistryAutoConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(RegistryAutoConfiguration.class);
 
   /** Created by Spring. */
   RegistryAutoConfiguration() {}
@@ -78,23 +84,20 @@ public final class RegistryAutoConfiguration {
    * The core client. Spring closes it (deregistering what it registered) when the context
    * closes; its own JVM shutdown hook is off, since Spring's does the job in order.
    *
-   * @param properties the properties
-   * @param environment the environment, for the stage's default
+   * @param properties the properties (checked when they were bound)
    * @param eventListeners every {@link EventListener} bean (the reachability tracker among
    *     them), told each event
    * @param customizers the builder's customizers, applied after the properties
    * @return the client
-   * @throws IllegalArgumentException if {@code registry.trusted-certificates} cannot be read or
-   *     holds no certificate; the message names the property and the file
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  RegistryClient registryClient(RegistryProperties properties, Environment environment,
+  RegistryClient registryClient(RegistryProperties properties,
       ObjectProvider<EventListener> eventListeners,
       ObjectProvider<RegistryClientBuilderCustomizer> customizers) {
     RegistryClient.Builder builder = RegistryClient.builder()
-        .registryUris(properties.getUrls())
-        .stage(stage(properties, environment))
+        .registryUris(properties.registryUrls())
+        .stage(properties.getStage() != null ? properties.getStage() : "default")
         .leaseTtl(properties.getLeaseTtl())
         .requestTimeout(properties.getRequestTimeout())
         .deregisterTimeout(properties.getDeregisterTimeout())
@@ -108,24 +111,29 @@ public final class RegistryAutoConfiguration {
       builder.token(token);
     }
     if (properties.getTrustedCertificates() != null) {
-      try {
-        builder.trustedCertificates(properties.getTrustedCertificates());
-      } catch (IllegalArgumentException e) {
-        // The core names the file; this names the property too.
-        throw new IllegalArgumentException("registry.trusted-certificates: " + e.getMessage(), e);
-      }
+      builder.trustedCertificates(properties.getTrustedCertificates());
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     builder.eventListener(new CompositeEventListener(eventListeners.orderedStream().toList()));
-    return builder.build();
+    RegistryClient client = builder.build();
+    // The first thing to check when nothing is found: which registry, which stage.
+    log.info("Registry client for {} in stage '{}'{}", properties.registryUrls(), client.stage(),
+        properties.getUrls() == null && properties.getUrl() == null
+            ? " (the default URL: registry.urls is not set)" : "");
+    return client;
   }
 
-  static String stage(RegistryProperties properties, Environment environment) {
-    if (properties.getStage() != null) {
-      return properties.getStage();
-    }
-    String[] profiles = environment.getActiveProfiles();
-    return profiles.length > 0 ? profiles[0] : "default";
+  /**
+   * Tells Spring Cloud that discovery works once the application is ready, when it does not
+   * register (a registration publishes the event itself).
+   *
+   * @param autoRegistration the registration, when the application registers
+   * @return the listener
+   */
+  @Bean
+  RegistryDiscoveryReady registryDiscoveryReady(
+      ObjectProvider<RegistryAutoRegistration> autoRegistration) {
+    return new RegistryDiscoveryReady(autoRegistration);
   }
 
   /**
@@ -147,8 +155,9 @@ public final class RegistryAutoConfiguration {
   static class Discovery {
     @Bean
     @ConditionalOnMissingBean
-    RegistryDiscoveryClient registryDiscoveryClient(RegistryClient client, Environment environment) {
-      return new RegistryDiscoveryClient(client, order(environment));
+    RegistryDiscoveryClient registryDiscoveryClient(RegistryClient client,
+        RegistryProperties properties) {
+      return new RegistryDiscoveryClient(client, properties.getDiscovery().getOrder());
     }
   }
 
@@ -161,13 +170,9 @@ public final class RegistryAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     RegistryReactiveDiscoveryClient registryReactiveDiscoveryClient(RegistryClient client,
-        Environment environment) {
-      return new RegistryReactiveDiscoveryClient(client, order(environment));
+        RegistryProperties properties) {
+      return new RegistryReactiveDiscoveryClient(client, properties.getDiscovery().getOrder());
     }
-  }
-
-  static int order(Environment environment) {
-    return environment.getProperty("registry.discovery.order", Integer.class, 0);
   }
 
   /**
@@ -192,13 +197,7 @@ public final class RegistryAutoConfiguration {
     @ConditionalOnMissingBean
     RegistryRegistration registryRegistration(RegistryProperties properties,
         Environment environment, RegistryClient client, ObjectProvider<InetUtils> inetUtils) {
-      String service = properties.getServiceName() != null
-          ? properties.getServiceName()
-          : environment.getProperty("spring.application.name");
-      if (service == null || service.isBlank()) {
-        throw new IllegalStateException("@EnableServiceRegistration needs a service name: set"
-            + " registry.service-name or spring.application.name");
-      }
+      String service = serviceName(properties, environment);
       String id = properties.getInstanceId() != null
           ? properties.getInstanceId()
           : UUID.randomUUID().toString();
@@ -227,6 +226,31 @@ public final class RegistryAutoConfiguration {
               + (fixedPort != null ? ":" + fixedPort : "/" + registration.getInstanceId()));
       return new RegistryAutoRegistration(serviceRegistry, registration, webAddress,
           nonWebAddress, properties.getPropagationWait(), properties.getDeregisterTimeout());
+    }
+
+    /**
+     * The name this application registers under: {@code registry.service-name} (checked at
+     * binding), else {@code spring.application.name}, checked now, as only a registering
+     * application needs it.
+     */
+    static String serviceName(RegistryProperties properties, Environment environment) {
+      if (properties.getServiceName() != null) {
+        return properties.getServiceName();
+      }
+      String name = environment.getProperty("spring.application.name");
+      if (name == null || name.isBlank()) {
+        throw new InvalidRegistryPropertiesException(List.of(new Problem("registry.service-name",
+            null, "@EnableServiceRegistration needs the name this application registers under",
+            "Set spring.application.name or registry.service-name, such as payment-service.")));
+      }
+      try {
+        ServiceInstance.builder(name);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRegistryPropertiesException(List.of(new Problem("spring.application.name",
+            name, "the application's name is its service name, and " + e.getMessage(),
+            "Set registry.service-name to a service name such as payment-service.")));
+      }
+      return name;
     }
 
     static String detectHost(@Nullable InetUtils inetUtils) {
@@ -271,9 +295,10 @@ public final class RegistryAutoConfiguration {
     @ConditionalOnMissingBean(name = "registryHealthIndicator")
     RegistryHealthIndicator registryHealthIndicator(RegistryClient client,
         RegistryReachability reachability, ObjectProvider<RegistryRegistration> registration,
-        ObjectProvider<RegistryServiceRegistry> serviceRegistry) {
+        ObjectProvider<RegistryServiceRegistry> serviceRegistry, Environment environment) {
       return new RegistryHealthIndicator(client, reachability, registration.getIfAvailable(),
-          serviceRegistry.getIfAvailable());
+          serviceRegistry.getIfAvailable(), environment.getProperty(
+              "management.health.registry.down-when-unreachable", Boolean.class, false));
     }
   }
 

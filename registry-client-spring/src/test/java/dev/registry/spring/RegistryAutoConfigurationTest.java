@@ -182,9 +182,11 @@ class RegistryAutoConfigurationTest {
   }
 
   @Test
-  void theStageDefaultsToTheFirstActiveProfile() {
-    runner.withPropertyValues("spring.profiles.active=qa,eu").run(context ->
-        assertThat(context.getBean(RegistryClient.class).stage()).isEqualTo("qa"));
+  void theStageIsDefaultWhateverProfilesAreActiveUnlessRegistryStageIsSet() {
+    runner.withPropertyValues("spring.profiles.active=greeting").run(context ->
+        assertThat(context.getBean(RegistryClient.class).stage()).isEqualTo("default"));
+    runner.withPropertyValues("spring.profiles.active=greeting", "registry.stage=production")
+        .run(context -> assertThat(context.getBean(RegistryClient.class).stage()).isEqualTo("production"));
   }
 
   @Test
@@ -201,13 +203,56 @@ class RegistryAutoConfigurationTest {
   }
 
   @Test
+  void registryUrlIsAnotherNameForRegistryUrls() {
+    runner.withPropertyValues("registry.url=http://127.0.0.1:7001").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(RegistryClient.class).toString()).contains("http://127.0.0.1:7001");
+    });
+  }
+
+  @Test
+  void everyBadValueFailsTheBindingNamingItsPropertyAndAllOfThemAtOnce() {
+    runner.withPropertyValues("registry.stage=prod uction", "registry.lease-ttl=2h",
+            "registry.port=0", "registry.eject-after=0", "registry.propagation-wait=-1s",
+            "registry.request-timeout=0s", "registry.instance-id=a b")
+        .run(context -> {
+          InvalidRegistryPropertiesException e = (InvalidRegistryPropertiesException)
+              org.assertj.core.api.Assertions.assertThat(context).getFailure()
+                  .rootCause().isInstanceOf(InvalidRegistryPropertiesException.class).actual();
+          assertThat(e.problems()).extracting(InvalidRegistryPropertiesException.Problem::property)
+              .containsExactly("registry.stage", "registry.instance-id", "registry.port",
+                  "registry.lease-ttl", "registry.request-timeout", "registry.propagation-wait",
+                  "registry.eject-after");
+          // The core's message names the value, as the property holds it.
+          assertThat(e.problems()).allSatisfy(p -> assertThat(p.rule()).contains(p.value()));
+        });
+  }
+
+  @Test
+  void aRegistryKeyNoPropertyReadsFailsWithAHintButOtherProgramsEnvironmentVariablesDoNot() {
+    runner.withPropertyValues("registry.lease-tll=5s").run(context ->
+        assertThat(context).getFailure().rootCause()
+            .isInstanceOf(InvalidRegistryPropertiesException.class)
+            .hasMessageContaining("registry.lease-tll is not a registry property")
+            .hasMessageContaining("Did you mean registry.lease-ttl?"));
+    // A Docker registry's variables, say, in the same process environment.
+    runner.withInitializer(context -> context.getEnvironment().getPropertySources().addLast(
+            new org.springframework.core.env.SystemEnvironmentPropertySource("systemEnvironment",
+                Map.of("REGISTRY_HTTP_ADDR", "0.0.0.0:5000", "REGISTRY_TLS_PASSWORD", "x"))))
+        .run(context -> assertThat(context).hasNotFailed());
+    // Keys of maps and elements of lists are the property's own.
+    runner.withPropertyValues("registry.metadata.zone=a", "registry.urls[0]=http://127.0.0.1:7001")
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
   void registeringWithoutAServiceNameFailsTheStartupSayingWhatToSet() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(RegistryAutoConfiguration.class))
         .withUserConfiguration(Annotated.class)
         .withPropertyValues("registry.host=127.0.0.1")
         .run(context -> assertThat(context).getFailure().rootCause()
-            .hasMessageContaining("registry.service-name or spring.application.name"));
+            .hasMessageContaining("Set spring.application.name or registry.service-name"));
   }
 
   @Test
