@@ -10,10 +10,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * One HTTP request of the client to the registry.
  *
- * @param method {@code GET} or {@code POST}
- * @param uri the full URI, query included
- * @param body the JSON body of a {@code POST} (sent as {@code application/json; charset=utf-8}),
- *     or null for none
+ * @param method the HTTP method, sent as it is: {@code GET} and {@code POST} for the reference
+ *     server, {@code PUT} and {@code DELETE} too for an object store (the S3 backend)
+ * @param uri the full URI, query included, sent as it is (a backend that signs requests signs
+ *     this form)
+ * @param body the body of a {@code POST} or {@code PUT} (sent as UTF-8, with
+ *     {@code Content-Type: application/json; charset=utf-8}), or null for none
  * @param timeout the bound of the whole call (connect, write, wait, read); a transport fails
  *     the call with an {@link java.io.IOException} (for {@code sendAsync}, completes the future
  *     exceptionally) when it is exceeded
@@ -26,9 +28,9 @@ public record TransportRequest(
   /**
    * Checks the components.
    *
-   * @param method {@code GET} or {@code POST}
+   * @param method the HTTP method
    * @param uri the full URI
-   * @param body the JSON body, or null
+   * @param body the body, or null
    * @param timeout the bound of the whole call, positive
    * @param headers the headers to send; copied
    */
@@ -45,9 +47,9 @@ public record TransportRequest(
   /**
    * A request without extra headers.
    *
-   * @param method {@code GET} or {@code POST}
+   * @param method the HTTP method
    * @param uri the full URI
-   * @param body the JSON body, or null
+   * @param body the body, or null
    * @param timeout the bound of the whole call, positive
    */
   public TransportRequest(String method, URI uri, @Nullable String body, Duration timeout) {

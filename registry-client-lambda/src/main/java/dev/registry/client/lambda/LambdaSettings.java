@@ -171,7 +171,13 @@ public record LambdaSettings(
     for (String url : urls.split(",")) {
       parsed.add(uri(urlsVariable, url.trim()));
     }
-    check(urlsVariable, urls, () -> RegistryClient.builder().registryUris(parsed));
+    try {
+      RegistryClient.builder().registryUris(parsed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(urlsVariable + "=" + urls + ": " + e.getMessage()
+          + " (registry URLs are http(s)://, etcd:// with registry-client-etcd, s3:// with"
+          + " registry-client-s3)", e);
+    }
     String stage = blankToNull(env.get("REGISTRY_STAGE"));
     if (stage != null) {
       check("REGISTRY_STAGE", stage, () -> RegistryClient.builder().stage(stage));

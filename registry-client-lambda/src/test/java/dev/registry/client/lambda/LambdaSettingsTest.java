@@ -80,6 +80,7 @@ class LambdaSettingsTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "REGISTRY_URLS|ftp://x|REGISTRY_URLS=ftp://x: ",
+      "REGISTRY_URLS|ftp://x|s3:// with registry-client-s3)",
       "REGISTRY_URLS|http://a b|REGISTRY_URLS=http://a b: not a URL",
       "REGISTRY_CACHE_TTL|soon|REGISTRY_CACHE_TTL must be a duration",
       "REGISTRY_CACHE_TTL|0s|REGISTRY_CACHE_TTL must be > 0: '0s'",

@@ -6,9 +6,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
-/** A hand-written Lambda {@link Context}: an invoked ARN and the time left. */
-record TestContext(String invokedFunctionArn, int remainingMillis) implements Context {
-  static TestContext alias(String alias) {
+/**
+ * A hand-written Lambda {@link Context}: an invoked ARN and the time left. Public for the
+ * S3 backend's Lambda tests (the module's test-jar).
+ */
+public record TestContext(String invokedFunctionArn, int remainingMillis) implements Context {
+  /** An invocation of the function {@code orders} through {@code alias}, 30 s left. */
+  public static TestContext alias(String alias) {
     return new TestContext("arn:aws:lambda:eu-west-1:123456789012:function:orders:" + alias, 30_000);
   }
 
