@@ -31,11 +31,11 @@ final class RegistryBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
         || findCause(rootFailure, InvalidRegistryPropertiesException.class) != null) {
       return null;
     }
-    Class<?> type = cause.getTarget().getType().resolve(Object.class);
+    TypeHint hint = TypeHint.of(cause.getTarget().getType().resolve(Object.class));
     WrittenProperty written = WrittenProperty.of(property);
     return new FailureAnalysis("A registry property is not valid:\n\n    " + written + "\n        "
-        + "it cannot be read as " + what(type) + ": " + reason(cause) + "\n",
-        written.name() + ": " + how(type), cause);
+        + "it cannot be read as " + hint.what() + ": " + reason(cause) + "\n",
+        written.name() + ": " + hint.how(), cause);
   }
 
   private static String reason(BindException cause) {
@@ -46,38 +46,25 @@ final class RegistryBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
     return root.getMessage();
   }
 
-  private static String what(Class<?> type) {
-    if (type == Duration.class) {
-      return "a duration";
+  /** How a value of one type reads, and how to write one. */
+  private record TypeHint(String what, String how) {
+    static TypeHint of(Class<?> type) {
+      if (type == Duration.class) {
+        return new TypeHint("a duration", "Write a duration such as 15s, 500ms, 2m or 1h (or ISO-8601: PT15S).");
+      }
+      if (type == URI.class) {
+        return new TypeHint("a URL", "Write a URL such as http://127.0.0.1:5001.");
+      }
+      if (type == Integer.class || type == int.class) {
+        return new TypeHint("a whole number", "Write a whole number, such as 8080.");
+      }
+      if (type == Boolean.class || type == boolean.class) {
+        return new TypeHint("true or false", "Write true or false.");
+      }
+      if (type == Path.class) {
+        return new TypeHint("a file path", "Write a file path, such as /etc/registry/ca.pem.");
+      }
+      return new TypeHint("a " + type.getSimpleName(), "Write a value of type " + type.getSimpleName() + ".");
     }
-    if (type == URI.class) {
-      return "a URL";
-    }
-    if (type == Integer.class || type == int.class) {
-      return "a whole number";
-    }
-    if (type == Boolean.class || type == boolean.class) {
-      return "true or false";
-    }
-    return "a " + type.getSimpleName();
-  }
-
-  private static String how(Class<?> type) {
-    if (type == Duration.class) {
-      return "Write a duration such as 15s, 500ms, 2m or 1h (or ISO-8601: PT15S).";
-    }
-    if (type == URI.class) {
-      return "Write a URL such as http://127.0.0.1:5001.";
-    }
-    if (type == Integer.class || type == int.class) {
-      return "Write a whole number, such as 8080.";
-    }
-    if (type == Boolean.class || type == boolean.class) {
-      return "Write true or false.";
-    }
-    if (type == Path.class) {
-      return "Write a file path, such as /etc/registry/ca.pem.";
-    }
-    return "Write a value of type " + type.getSimpleName() + ".";
   }
 }

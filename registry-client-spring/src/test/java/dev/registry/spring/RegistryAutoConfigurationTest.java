@@ -313,17 +313,19 @@ class RegistryAutoConfigurationTest {
   }
 
   @Test
-  void loadBalancerCacheIsOffByDefaultButTheApplicationsSettingWins() {
-    LoadBalancerCacheDefault postProcessor = new LoadBalancerCacheDefault();
+  void springCloudsCacheAndServicesQueryAreOffByDefaultButTheApplicationsSettingWins() {
+    SpringCloudDefaults postProcessor = new SpringCloudDefaults();
     StandardEnvironment plain = new StandardEnvironment();
     postProcessor.postProcessEnvironment(plain, new org.springframework.boot.SpringApplication());
     assertThat(plain.getProperty("spring.cloud.loadbalancer.cache.enabled")).isEqualTo("false");
+    assertThat(plain.getProperty(SpringCloudDefaults.SERVICES_QUERY)).isEqualTo("false");
 
     StandardEnvironment userSet = new StandardEnvironment();
     userSet.getPropertySources().addFirst(new MapPropertySource("app",
-        Map.of("spring.cloud.loadbalancer.cache.enabled", "true")));
+        Map.of("spring.cloud.loadbalancer.cache.enabled", "true", SpringCloudDefaults.SERVICES_QUERY, "true")));
     postProcessor.postProcessEnvironment(userSet, new org.springframework.boot.SpringApplication());
     assertThat(userSet.getProperty("spring.cloud.loadbalancer.cache.enabled")).isEqualTo("true");
+    assertThat(userSet.getProperty(SpringCloudDefaults.SERVICES_QUERY)).isEqualTo("true");
 
     StandardEnvironment off = new StandardEnvironment();
     off.getPropertySources().addFirst(new MapPropertySource("app",
