@@ -19,15 +19,17 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
   final Leases leases;
   private final @Nullable Watcher watcher;
   private final StageLookup lookups;
+  /** The configuration room, made at the first use of configuration; null until then. */
+  private volatile @Nullable Configs configs;
 
   /** @param background whether the client has a scheduler thread and watches the registry */
   BaseClient(Settings settings, boolean background) {
     this.ctx = new ClientContext(settings, background ? this::periodic : null);
     this.views = new Views(ctx);
     this.watcher = background ? new Watcher(ctx, views) : null;
-    this.leases = new Leases(ctx);
+    this.leases = new Leases(ctx, this::appliedConfig);
     this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), new OtherStages(ctx),
-        watcher, settings.stage());
+        watcher, this::configs, settings.stage());
   }
 
   /** Registers, with heartbeats or without, and holds the lease; see the clients' register. */
@@ -77,6 +79,71 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
   @Override
   public Watch watch(String service, ServiceListener listener) {
     return lookups.watch(service, listener);
+  }
+
+  @Override
+  public ConfigView config(String service) {
+    return lookups.config(service);
+  }
+
+  @Override
+  public Watch watchConfig(String service, ConfigListener listener) {
+    return lookups.watchConfig(service, listener);
+  }
+
+  /**
+   * Declares keys of a service's configuration: writes each key's default and description to
+   * the registry, at the scope of the service itself, where the key has no value yet (an
+   * operator's value is never overwritten), and from now on checks every configuration of the
+   * service this client reads against the keys' types, keeping the one it has when a value
+   * does not parse. Call it when the service starts, before or after registering. One call with
+   * the retry policy's attempts; declaring again adds keys (or replaces their type).
+   *
+   * @param service the service whose keys these are
+   * @param keys the keys, one or more, each once
+   * @return the registry's index of the service's configuration after the write
+   * @throws RegistryException if the registry could not be reached or refused the write
+   * @throws UnsupportedOperationException if the registry keeps no configuration
+   * @throws IllegalArgumentException if no key is given, or one twice, or the name breaks the
+   *     naming rule
+   * @throws IllegalStateException if this client is closed
+   */
+  public long declareConfig(String service, List<ConfigKey> keys) {
+    requireNonNull(keys, "keys");
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("keys must not be empty");
+    }
+    ensureOpen();
+    return configs().declare(service, List.copyOf(keys));
+  }
+
+  /** The configuration room, made now if it is not yet. */
+  final Configs configs() {
+    Configs c = configs;
+    if (c == null) {
+      synchronized (this) {
+        c = configs;
+        if (c == null) {
+          c = new Configs(ctx);
+          configs = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** Refreshes the configurations read whose refresh interval has passed, before the deadline. */
+  void refreshConfigs(long deadlineNanos) {
+    Configs c = configs;
+    if (c != null) {
+      c.refreshOlderThan(c.holders(), ctx.settings.refreshInterval(), deadlineNanos);
+    }
+  }
+
+  /** The configuration index an instance's service has taken, -1 when this client reads none. */
+  private long appliedConfig(ServiceInstance instance) {
+    Configs c = configs;
+    return c == null ? -1 : c.appliedIndex(instance);
   }
 
   @Override
@@ -146,6 +213,12 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
       views.cleanUp();
       requireNonNull(watcher).tick();
       views.refreshUnconfirmed(ctx.settings.refreshInterval().plus(ctx.settings.longPollWait()));
+      Configs c = configs;
+      if (c != null) {
+        c.refreshOlderThan(watcher.polledConfigs(), ctx.settings.refreshInterval(), ClientContext.NO_DEADLINE);
+        c.refreshOlderThan(c.holders(), ctx.settings.refreshInterval().plus(ctx.settings.longPollWait()),
+            ClientContext.NO_DEADLINE);
+      }
     } catch (RuntimeException e) {
       log().warn("Periodic refresh failed unexpectedly", e);
     }

@@ -51,6 +51,7 @@ final class ClientContext implements BackendContext {
   private @Nullable ScheduledExecutorService ownedScheduler;
   private @Nullable ScheduledFuture<?> periodicWork;
   private volatile boolean closed;
+  private volatile boolean cannotReportConfig;
 
   /**
    * @param periodic the background work to run every refresh interval, or null for an inline
@@ -160,6 +161,20 @@ final class ClientContext implements BackendContext {
     } catch (RegistryException e) {
       counters.registryFailures.increment();
       throw e;
+    }
+  }
+
+  /** Whether the backend showed that it cannot take a configuration index with a renewal. */
+  boolean cannotReportConfig() {
+    return cannotReportConfig;
+  }
+
+  /** The backend cannot take a configuration index with a renewal: renew without it from now on. */
+  void cannotReportConfig(UnsupportedOperationException e) {
+    if (!cannotReportConfig) {
+      cannotReportConfig = true;
+      Logs.log().warn("The registry at {} cannot be told which configuration an instance applied; renewing"
+          + " without it: {}", settings.registryUrls(), e.getMessage());
     }
   }
 

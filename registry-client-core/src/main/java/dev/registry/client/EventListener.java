@@ -58,6 +58,23 @@ public interface EventListener {
   default void viewChanged(ServiceView view) {}
 
   /**
+   * A service's configuration changed in the cache (or became stale or fresh again).
+   *
+   * @param view the new view
+   */
+  default void configChanged(ConfigView view) {}
+
+  /**
+   * A configuration the registry answered was rejected, and the client keeps the one it had: a
+   * value of a declared key does not parse as its type, or a {@link ConfigListener#check}
+   * threw. Told once per rejected index; the instance does not report it as applied.
+   *
+   * @param rejected the configuration that was not taken
+   * @param reason why
+   */
+  default void configRejected(ConfigView rejected, RuntimeException reason) {}
+
+  /**
    * The registry became unreachable; cached views are served, marked stale. Called once per
    * outage.
    *

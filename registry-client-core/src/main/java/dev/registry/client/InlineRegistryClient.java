@@ -7,7 +7,8 @@ import java.time.Duration;
  * and other hosts that freeze the process between requests. Everything it does runs on its
  * callers' threads, bounded in time: a lookup whose view is older than the refresh interval
  * refreshes it first (one attempt; when it fails, the stale view answers), and
- * {@link #runDueWork} renews the leases that are due and refreshes the views that are. The
+ * {@link #runDueWork} renews the leases that are due and refreshes the views and configurations
+ * that are. The
  * Lambda adapter calls it at each invocation.
  *
  * <pre>{@code
@@ -70,7 +71,8 @@ public final class InlineRegistryClient extends BaseClient {
   /**
    * Runs the work that is due, within {@code budget}: renews the leases whose heartbeat
    * interval has passed (registering again those the registry forgot), lets views not looked
-   * up for the idle timeout go, and refreshes views older than the refresh interval. Each call
+   * up for the idle timeout go, and refreshes views and configurations older than the refresh
+   * interval. Each call
    * to the registry is bounded by what remains of the budget (and by the request timeout),
    * retries never start past it, and work left when it is spent waits for the next call. Never
    * throws because the registry is slow, down or refusing: failures are counted, reported to
@@ -87,5 +89,6 @@ public final class InlineRegistryClient extends BaseClient {
     leases.renewDue(deadline);
     views.cleanUp();
     views.refreshOlderThan(views.holders(), ctx.settings.refreshInterval(), deadline);
+    refreshConfigs(deadline);
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,16 +25,20 @@ final class Lease implements Registration {
   private final ClientContext ctx;
   /** Told when the lease is closed, so that its room forgets it. */
   private final Consumer<Lease> onClose;
+  /** The configuration index the instance's service has taken, reported with each renewal; -1 for none. */
+  private final ToLongFunction<ServiceInstance> appliedConfig;
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Registered registered;
   private volatile long renewedAtMillis;
   private volatile @Nullable ScheduledFuture<?> heartbeats;
 
-  Lease(ClientContext ctx, Registered registered, Consumer<Lease> onClose) {
+  Lease(ClientContext ctx, Registered registered, Consumer<Lease> onClose,
+      ToLongFunction<ServiceInstance> appliedConfig) {
     this.ctx = ctx;
     this.registered = registered;
     this.onClose = onClose;
+    this.appliedConfig = appliedConfig;
     this.renewedAtMillis = ctx.clock.millis();
   }
 
@@ -75,7 +80,7 @@ final class Lease implements Registration {
         return;
       }
       Registered current = registered;
-      if (ctx.call(deadlineNanos, timeout -> ctx.backend().renew(current, timeout))) {
+      if (ctx.call(deadlineNanos, timeout -> renewOnce(current, timeout))) {
         renewedAtMillis = ctx.clock.millis();
         ctx.counters.heartbeatsSent.increment();
         ctx.events.fire(l -> l.heartbeatSent(current.instance()));
@@ -93,6 +98,22 @@ final class Lease implements Registration {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * One renewal, reporting the configuration index the instance's service has taken when this
+   * client reads it; a registry that cannot take the index is renewed without it (said once).
+   */
+  private boolean renewOnce(Registered current, Duration timeout) {
+    long applied = appliedConfig.applyAsLong(current.instance());
+    if (applied >= 0 && !ctx.cannotReportConfig()) {
+      try {
+        return ctx.backend().renew(current, applied, timeout);
+      } catch (UnsupportedOperationException e) {
+        ctx.cannotReportConfig(e);
+      }
+    }
+    return ctx.backend().renew(current, timeout);
   }
 
   /** The registry forgot the instance (restart, expiry): register it again, now. */

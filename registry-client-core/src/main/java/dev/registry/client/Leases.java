@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.ToLongFunction;
 
 /**
  * The leases room: the registrations a client holds. Registers (with heartbeats on the
@@ -17,10 +18,13 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class Leases {
   private final ClientContext ctx;
+  /** The configuration index an instance's service has taken, reported with its renewals; -1 for none. */
+  private final ToLongFunction<ServiceInstance> appliedConfig;
   private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
 
-  Leases(ClientContext ctx) {
+  Leases(ClientContext ctx, ToLongFunction<ServiceInstance> appliedConfig) {
     this.ctx = ctx;
+    this.appliedConfig = appliedConfig;
   }
 
   /**
@@ -33,7 +37,7 @@ final class Leases {
     ServiceInstance resolved = withStage(instance);
     Registered registered = ctx.call(ClientContext.NO_DEADLINE,
         timeout -> ctx.backend().register(resolved, null, timeout));
-    Lease lease = new Lease(ctx, registered, leases::remove);
+    Lease lease = new Lease(ctx, registered, leases::remove, appliedConfig);
     leases.add(lease);
     ServiceInstance taken = registered.instance();
     log().debug("Registered {} {} at {}", taken.service(), taken.id(), taken.address());

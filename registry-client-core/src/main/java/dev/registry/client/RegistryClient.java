@@ -124,6 +124,8 @@ public final class RegistryClient extends BaseClient {
     private final List<URI> registryUrls = new ArrayList<>();
     private @Nullable RegistryBackendProvider backend;
     private String stage = "default";
+    private @Nullable String region;
+    private @Nullable String client;
     private Duration leaseTtl = Duration.ofSeconds(15);
     private @Nullable Duration heartbeatInterval;
     private Duration refreshInterval = Duration.ofSeconds(30);
@@ -198,6 +200,34 @@ public final class RegistryClient extends BaseClient {
      */
     public Builder stage(String stage) {
       this.stage = Names.checkName("stage", stage);
+      return this;
+    }
+
+    /**
+     * Sets the region this service runs in, for its configuration: entries the registry holds
+     * for this region apply to it ({@link ServiceLookup#config(String)}). Default none: only
+     * entries for every region apply.
+     *
+     * @param region the region name, such as {@code eu-west-1}
+     * @return this builder
+     * @throws IllegalArgumentException if the name breaks the naming rule
+     */
+    public Builder region(String region) {
+      this.region = Names.checkName("region", region);
+      return this;
+    }
+
+    /**
+     * Sets the client (a tenant of yours) this service serves, for its configuration: entries
+     * the registry holds for this client apply to it, over those of its region and stage
+     * ({@link ServiceLookup#config(String)}). Default none: only entries for every client apply.
+     *
+     * @param client the client's name, such as {@code acme}
+     * @return this builder
+     * @throws IllegalArgumentException if the name breaks the naming rule
+     */
+    public Builder client(String client) {
+      this.client = Names.checkName("client", client);
       return this;
     }
 
@@ -571,7 +601,8 @@ public final class RegistryClient extends BaseClient {
           heartbeatInterval != null ? heartbeatInterval : leaseTtl.dividedBy(3), refreshInterval,
           idleTimeout, longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock,
           scheduler, eventListener, loadBalancer, shutdownHook, transport, okHttpClient, token,
-          ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge, List.copyOf(trustedCertificates));
+          ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge, List.copyOf(trustedCertificates), region,
+          client);
     }
   }
 }

@@ -64,6 +64,40 @@ public interface ServiceLookup {
   Watch watch(String service, ServiceListener listener);
 
   /**
+   * Returns the configuration of {@code service} as this service sees it: in this lookup's
+   * stage, and the client's region and client ({@link RegistryClient.Builder#region},
+   * {@link RegistryClient.Builder#client}), each key's most specific value. The first call reads
+   * it from the registry (with retries) and, in a background client, watches it from then on, so
+   * that later calls read the cache and nothing else; an inline client reads it again once it
+   * is older than the refresh interval (one attempt). While the registry is unreachable the last
+   * configuration is served, marked {@linkplain ConfigView#stale() stale}.
+   *
+   * @param service the service name
+   * @return the configuration; empty, at index 0, for a service that has none
+   * @throws RegistryException if it was never read and the registry cannot be reached
+   * @throws UnsupportedOperationException if the registry keeps no configuration
+   * @throws IllegalStateException if its first read was rejected (a value of a declared key
+   *     that does not parse), naming the key
+   * @throws IllegalArgumentException if the name breaks the naming rule
+   */
+  ConfigView config(String service);
+
+  /**
+   * Tells {@code listener} of every change of {@code service}'s configuration, starting with the
+   * current one as soon as it is known (at once when it is read); before each change is taken,
+   * the listener may {@linkplain ConfigListener#check reject} it. The configuration stays read,
+   * and watched, for the client's life. Does not throw when the registry is unreachable: the
+   * listener hears of the configuration once it can be read.
+   *
+   * @param service the service name
+   * @param listener the listener
+   * @return the subscription; close it to stop
+   * @throws UnsupportedOperationException if the registry keeps no configuration
+   * @throws IllegalArgumentException if the name breaks the naming rule
+   */
+  Watch watchConfig(String service, ConfigListener listener);
+
+  /**
    * Returns the names of the services that have at least one live instance, sorted. Asks the
    * registry each time (one call, with retries): not cached, so it suits management views (the
    * Spring adapter's {@code DiscoveryClient.getServices()}), not a hot path.

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param token the registry's shared token, or null; never shown
  * @param snapshotFile where the last good views are kept for a cold start, or null (off)
  * @param trustedCertificates what https registry URLs must chain to; empty for the JVM's store
+ * @param region the region configuration is read for, or null for none
+ * @param client the client (tenant) configuration is read for, or null for none
  */
 record Settings(
     List<URI> registryUrls,
@@ -46,7 +48,9 @@ record Settings(
     Duration ejectionTime,
     @Nullable Path snapshotFile,
     Duration snapshotMaxAge,
-    List<X509Certificate> trustedCertificates) {
+    List<X509Certificate> trustedCertificates,
+    @Nullable String region,
+    @Nullable String client) {
 
   /**
    * Checks the options against each other, as the builder's build methods promise, and rounds

@@ -4,6 +4,7 @@ import static dev.registry.client.Logs.log;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,16 +20,19 @@ final class StageLookup implements ServiceLookup {
   private final Ejection ejection;
   private final OtherStages otherStages;
   private final @Nullable Watcher watcher;
+  /** The configuration room, made at its first use. */
+  private final Supplier<Configs> configs;
   private final String stage;
   private final long refreshMillis;
 
   StageLookup(ClientContext ctx, Views views, Ejection ejection, OtherStages otherStages,
-      @Nullable Watcher watcher, String stage) {
+      @Nullable Watcher watcher, Supplier<Configs> configs, String stage) {
     this.ctx = ctx;
     this.views = views;
     this.ejection = ejection;
     this.otherStages = otherStages;
     this.watcher = watcher;
+    this.configs = configs;
     this.stage = stage;
     this.refreshMillis = ctx.settings.refreshInterval().toMillis();
   }
@@ -95,6 +99,44 @@ final class StageLookup implements ServiceLookup {
   }
 
   @Override
+  public ConfigView config(String service) {
+    ensureOpen();
+    Configs room = configs.get();
+    ConfigHolder holder = room.cached(service, stage);
+    ConfigView view = holder == null ? null : holder.view();
+    if (view != null) {
+      if (watcher == null && ctx.clock.millis() - holder.checkedAtMillis() >= refreshMillis) {
+        room.refreshOlderThan(List.of(holder), ctx.settings.refreshInterval(), ClientContext.NO_DEADLINE);
+        view = holder.view();
+      }
+      return requireNonNull(view);
+    }
+    holder = room.holder(service, stage);
+    room.load(holder);
+    if (watcher != null) {
+      watcher.watch(holder, room);
+    }
+    return requireNonNull(holder.view());
+  }
+
+  @Override
+  public Watch watchConfig(String service, ConfigListener listener) {
+    requireNonNull(listener, "listener");
+    ensureOpen();
+    Configs room = configs.get();
+    ConfigHolder holder = room.holder(service, stage);
+    try {
+      room.load(holder);
+    } catch (RegistryException e) {
+      log().debug("Watch of the {} waits for the registry: {}", holder, e.toString());
+    }
+    if (watcher != null) {
+      watcher.watch(holder, room);
+    }
+    return holder.subscribe(listener);
+  }
+
+  @Override
   public List<String> services() {
     ensureOpen();
     return views.services(stage);
@@ -102,7 +144,7 @@ final class StageLookup implements ServiceLookup {
 
   @Override
   public ServiceLookup inStage(String other) {
-    return new StageLookup(ctx, views, ejection, otherStages, watcher, Names.checkName("stage", other));
+    return new StageLookup(ctx, views, ejection, otherStages, watcher, configs, Names.checkName("stage", other));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.registry.spring;
 
+import dev.registry.client.ConfigView;
 import dev.registry.client.EventListener;
 import dev.registry.client.RegistryException;
 import dev.registry.client.ServiceInstance;
@@ -49,6 +50,16 @@ final class CompositeEventListener implements EventListener {
   @Override
   public void viewChanged(ServiceView view) {
     each(l -> l.viewChanged(view));
+  }
+
+  @Override
+  public void configChanged(ConfigView view) {
+    each(l -> l.configChanged(view));
+  }
+
+  @Override
+  public void configRejected(ConfigView rejected, RuntimeException reason) {
+    each(l -> l.configRejected(rejected, reason));
   }
 
   @Override

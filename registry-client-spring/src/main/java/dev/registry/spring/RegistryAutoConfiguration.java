@@ -36,6 +36,7 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfi
 import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -95,23 +96,13 @@ public final class RegistryAutoConfiguration {
   RegistryClient registryClient(RegistryProperties properties,
       ObjectProvider<EventListener> eventListeners,
       ObjectProvider<RegistryClientBuilderCustomizer> customizers) {
-    RegistryClient.Builder builder = RegistryClient.builder()
-        .registryUris(properties.registryUrls())
-        .stage(properties.getStage() != null ? properties.getStage() : "default")
+    RegistryClient.Builder builder = builder(properties, stage(properties))
         .leaseTtl(properties.getLeaseTtl())
-        .requestTimeout(properties.getRequestTimeout())
         .deregisterTimeout(properties.getDeregisterTimeout())
         .ejection(properties.getEjectAfter(), properties.getEjectionTime())
         .shutdownHook(false);
     if (properties.getHeartbeatInterval() != null) {
       builder.heartbeatInterval(properties.getHeartbeatInterval());
-    }
-    String token = properties.getToken();
-    if (token != null && !token.isEmpty()) {  // empty: registry.token=${REGISTRY_TOKEN:} unset
-      builder.token(token);
-    }
-    if (properties.getTrustedCertificates() != null) {
-      builder.trustedCertificates(properties.getTrustedCertificates());
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     builder.eventListener(new CompositeEventListener(eventListeners.orderedStream().toList()));
@@ -121,6 +112,49 @@ public final class RegistryAutoConfiguration {
         properties.getUrls() == null && properties.getUrl() == null
             ? " (the default URL: registry.urls is not set)" : "");
     return client;
+  }
+
+  /**
+   * A builder with what every client of the adapter takes from the properties: the registry
+   * (URLs, token, trusted certificates, request timeout) and the reader's stage, region and
+   * client. The application's client adds its leases and ejection; the configuration import's
+   * one-off client ({@link RegistryConfigDataLoader}) nothing.
+   *
+   * @throws IllegalArgumentException naming the property, when one is bad (the configuration
+   *     import builds one before the properties are checked)
+   */
+  static RegistryClient.Builder builder(RegistryProperties properties, String stage) {
+    RegistryClient.Builder builder = RegistryClient.builder()
+        .registryUris(properties.registryUrls())
+        .stage(stage)
+        .requestTimeout(properties.getRequestTimeout());
+    String token = properties.getToken();
+    if (token != null && !token.isEmpty()) {  // empty: registry.token=${REGISTRY_TOKEN:} unset
+      builder.token(token);
+    }
+    if (properties.getTrustedCertificates() != null) {
+      try {
+        builder.trustedCertificates(properties.getTrustedCertificates());
+      } catch (IllegalArgumentException e) {
+        // The core names the file; this names the property too.
+        throw new IllegalArgumentException("registry.trusted-certificates: " + e.getMessage(), e);
+      }
+    }
+    if (properties.getRegion() != null) {
+      builder.region(properties.getRegion());
+    }
+    if (properties.getClient() != null) {
+      builder.client(properties.getClient());
+    }
+    return builder;
+  }
+
+  /**
+   * The stage: registry.stage, else "default". Profiles do not move it (a stage is a fact of
+   * the deployment that callers and callees share; see docs/architecture.md).
+   */
+  static String stage(RegistryProperties properties) {
+    return properties.getStage() != null ? properties.getStage() : "default";
   }
 
   /**
@@ -283,6 +317,22 @@ public final class RegistryAutoConfiguration {
           }
         };
       }
+    }
+  }
+
+  /**
+   * Keeps the configuration of {@code spring.config.import=registry:} current at runtime,
+   * through Spring Cloud Context's refresh; only when that import was made.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.cloud.endpoint.event.RefreshEvent")
+  @ConditionalOnBean(RegistryConfigSource.class)
+  static class ConfigImport {
+    @Bean
+    @ConditionalOnMissingBean
+    RegistryConfigRefresher registryConfigRefresher(RegistryConfigSource source, RegistryClient client,
+        ConfigurableApplicationContext context) {
+      return new RegistryConfigRefresher(source, client, context);
     }
   }
 

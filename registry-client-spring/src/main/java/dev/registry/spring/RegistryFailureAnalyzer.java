@@ -16,7 +16,8 @@ import org.springframework.core.env.Environment;
  * annotated with {@code @EnableServiceRegistration}, or a lookup made while starting) in a few
  * lines naming the registry, instead of a stack trace with the URL in a {@code Caused by:}: a
  * registry that cannot be reached, a URL that is not a registry, a missing or wrong token, a
- * refused registration, or a service found only in other stages.
+ * refused registration, a service found only in other stages, or a configuration import
+ * ({@code spring.config.import=registry:}) that could not be read.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 final class RegistryFailureAnalyzer extends AbstractFailureAnalyzer<RegistryException> {
@@ -29,6 +30,14 @@ final class RegistryFailureAnalyzer extends AbstractFailureAnalyzer<RegistryExce
 
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, RegistryException cause) {
+    RegistryConfigImportException configImport = findCause(rootFailure, RegistryConfigImportException.class);
+    if (configImport != null) {
+      // Before any bean, with no environment here: the import's message names the URLs.
+      return new FailureAnalysis(configImport.getMessage() + "\n",
+          "Start the registry, or point registry.urls at the one that runs. To start without the"
+              + " registry's configuration until it answers, write"
+              + " spring.config.import=optional:registry:.", cause);
+    }
     String urls = urlsInUse();
     if (cause instanceof RegistryUnavailableException) {
       return new FailureAnalysis("The registry could not be reached while the application started"

@@ -59,6 +59,18 @@ public class RegistryProperties implements Validator, EnvironmentAware {
    */
   private @Nullable String stage;
 
+  /**
+   * Region this application runs in, for its configuration (spring.config.import=registry:):
+   * the registry's entries for this region apply to it. Default: none.
+   */
+  private @Nullable String region;
+
+  /**
+   * Client (a tenant of yours) this application serves, for its configuration: the registry's
+   * entries for this client apply to it, over those of its region and stage. Default: none.
+   */
+  private @Nullable String client;
+
   /** Instance id. Default: a random UUID, so that a restarted process is a new instance. */
   private @Nullable String instanceId;
 
@@ -219,6 +231,22 @@ public class RegistryProperties implements Validator, EnvironmentAware {
 
   public void setStage(@Nullable String stage) {
     this.stage = stage;
+  }
+
+  public @Nullable String getRegion() {
+    return region;
+  }
+
+  public void setRegion(@Nullable String region) {
+    this.region = region;
+  }
+
+  public @Nullable String getClient() {
+    return client;
+  }
+
+  public void setClient(@Nullable String client) {
+    this.client = client;
   }
 
   public @Nullable String getInstanceId() {

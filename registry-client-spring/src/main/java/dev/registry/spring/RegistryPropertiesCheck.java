@@ -59,6 +59,14 @@ final class RegistryPropertiesCheck {
       check("registry.stage", p.getStage(), () -> RegistryClient.builder().stage(p.getStage()),
           "Set it to a stage name such as production, or leave it unset for the stage 'default'.");
     }
+    if (p.getRegion() != null) {
+      check("registry.region", p.getRegion(), () -> RegistryClient.builder().region(p.getRegion()),
+          "Set it to a region name such as eu-west-1, or leave it unset for none.");
+    }
+    if (p.getClient() != null) {
+      check("registry.client", p.getClient(), () -> RegistryClient.builder().client(p.getClient()),
+          "Set it to a client (tenant) name such as acme, or leave it unset for none.");
+    }
     if (p.getServiceName() != null) {
       check("registry.service-name", p.getServiceName(), () -> ServiceInstance.builder(p.getServiceName()),
           "Set it to a service name such as payment-service, or leave it unset to use"

@@ -183,6 +183,22 @@ class FailureAnalysisTest {
   }
 
   @Test
+  void aConfigurationImportWithTheRegistryDownSaysHowToStartWithoutIt(CapturedOutput output)
+      throws IOException {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    String report = report(output, Bare.class, "registry.url=http://127.0.0.1:" + closed,
+        "spring.config.import=registry:", "registry.request-timeout=300ms");
+
+    assertThat(report).contains("spring.config.import=registry: cannot read the registry's"
+            + " configuration of billing in stage default at [http://127.0.0.1:" + closed + "]",
+        "write spring.config.import=optional:registry:");
+    assertThat(report).doesNotContain("@EnableServiceRegistration");
+  }
+
+  @Test
   void aUrlThatIsNotARegistryIsSaidSoAtOnce(CapturedOutput output) {
     String report = report(output, Registering.class, "registry.urls=" + registry.url() + "/api");
 

@@ -106,6 +106,29 @@ final class Registry implements AutoCloseable {
     return view;
   }
 
+  /** Writes configuration as an operator would ({@code POST /config/{service}}); answers the new index. */
+  long writeConfig(String service, String body) {
+    return writeConfig(server.uri(), service, body);
+  }
+
+  /** Writes configuration to the reference server at {@code base}; answers the new index. */
+  static long writeConfig(URI base, String service, String body) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/config/" + service))
+          .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("POST /config/" + service + " answered " + r.statusCode() + ": " + r.body());
+      }
+      return JSON.readTree(r.body()).path("index").asLong();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private String post(String uri, String body) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(5))

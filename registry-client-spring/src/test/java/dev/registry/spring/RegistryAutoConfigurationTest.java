@@ -214,13 +214,15 @@ class RegistryAutoConfigurationTest {
   void everyBadValueFailsTheBindingNamingItsPropertyAndAllOfThemAtOnce() {
     runner.withPropertyValues("registry.stage=prod uction", "registry.lease-ttl=2h",
             "registry.port=0", "registry.eject-after=0", "registry.propagation-wait=-1s",
-            "registry.request-timeout=0s", "registry.instance-id=a b")
+            "registry.request-timeout=0s", "registry.instance-id=a b", "registry.region=eu west",
+            "registry.client=-acme")
         .run(context -> {
           InvalidRegistryPropertiesException e = (InvalidRegistryPropertiesException)
               org.assertj.core.api.Assertions.assertThat(context).getFailure()
                   .rootCause().isInstanceOf(InvalidRegistryPropertiesException.class).actual();
           assertThat(e.problems()).extracting(InvalidRegistryPropertiesException.Problem::property)
-              .containsExactly("registry.stage", "registry.instance-id", "registry.port",
+              .containsExactly("registry.stage", "registry.region", "registry.client",
+                  "registry.instance-id", "registry.port",
                   "registry.lease-ttl", "registry.request-timeout", "registry.propagation-wait",
                   "registry.eject-after");
           // The core's message names the value, as the property holds it.

@@ -40,6 +40,7 @@ final class Dashboard extends Handler.Wrapper {
       "api.js", "text/javascript; charset=utf-8",
       "render.js", "text/javascript; charset=utf-8",
       "format.js", "text/javascript; charset=utf-8",
+      "config.js", "text/javascript; charset=utf-8",
       "favicon.svg", "image/svg+xml");
 
   private record File(String type, byte[] bytes, String etag) {}

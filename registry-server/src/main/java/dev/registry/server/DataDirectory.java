@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server's {@code --data-dir}: one SQLite database, {@value #FILE}, that every durable part
- * of the server keeps its tables in (the instances now; authored data such as configuration
- * later), written through one {@link GroupCommit}.
+ * of the server keeps its tables in (the instances, and the configuration with its history),
+ * written through one {@link GroupCommit}.
  *
  * <p>Opening checks everything a later write would trip over, and refuses with an {@link
  * IllegalStateException} naming the path rather than start with an empty registry: a path that
@@ -55,7 +55,37 @@ final class DataDirectory implements AutoCloseable {
         PRIMARY KEY (stage, service, id)
       ) WITHOUT ROWID""",
       // 2: the check the registry runs against an instance (JSON of HealthCheck.fields()), or null
-      "ALTER TABLE instances ADD COLUMN health_check TEXT");
+      "ALTER TABLE instances ADD COLUMN health_check TEXT",
+      // 3: configuration entries; a scope field is '' for "any" (never a valid name)
+      """
+      CREATE TABLE config_entries (
+        service TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        region TEXT NOT NULL,
+        client TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        description TEXT,
+        config_index INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (service, stage, region, client, key)
+      ) WITHOUT ROWID""",
+      // 4: the last changes of each service's configuration (ConfigStore keeps the last 100 keys)
+      """
+      CREATE TABLE config_history (
+        service TEXT NOT NULL,
+        config_index INTEGER NOT NULL,
+        stage TEXT NOT NULL,
+        region TEXT NOT NULL,
+        client TEXT NOT NULL,
+        key TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        description TEXT,
+        changed_at INTEGER NOT NULL,
+        changed_by TEXT NOT NULL,
+        PRIMARY KEY (service, config_index, stage, region, client, key)
+      ) WITHOUT ROWID""");
 
   private final Path directory;
   private final Connection connection;

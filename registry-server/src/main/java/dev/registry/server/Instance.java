@@ -1,11 +1,13 @@
 package dev.registry.server;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One registered instance. Immutable but for its {@link Lease}, which a replacement (a
- * re-registration that changes the address, status or metadata) shares with its predecessor.
+ * One registered instance. Immutable but for its {@link Lease} and the configuration index it
+ * has applied, which a replacement (a re-registration that changes the address, status or
+ * metadata) shares with its predecessor.
  */
 final class Instance {
   final String service;
@@ -21,6 +23,11 @@ final class Instance {
   final String secret;
   /** The check the registry runs against it (with {@code --health-checks}); null for none. */
   final @Nullable HealthCheck check;
+  /**
+   * The configuration index the instance last reported it has applied (with its heartbeat), -1
+   * for none. Not part of its view: a report is no change, like a renewal, and is not saved.
+   */
+  final AtomicLong appliedConfig;
 
   Instance(
       String service,
@@ -34,6 +41,14 @@ final class Instance {
       Lease lease,
       String secret,
       @Nullable HealthCheck check) {
+    this(service, stage, id, address, status, metadata, ttlMillis, registeredAtMillis, lease, secret, check,
+        new AtomicLong(-1));
+  }
+
+  private Instance(String service, String stage, String id, String address, InstanceStatus status,
+      Map<String, String> metadata, long ttlMillis, long registeredAtMillis, Lease lease, String secret,
+      @Nullable HealthCheck check, AtomicLong appliedConfig) {
+    this.appliedConfig = appliedConfig;
     this.service = service;
     this.stage = stage;
     this.id = id;
@@ -51,7 +66,7 @@ final class Instance {
       @Nullable HealthCheck newCheck) {
     return new Instance(
         service, stage, id, newAddress, newStatus, newMetadata, newTtlMillis, registeredAtMillis, lease, secret,
-        newCheck);
+        newCheck, appliedConfig);
   }
 
   Instance withStatus(InstanceStatus newStatus) {

@@ -41,6 +41,8 @@ final class Json {
     // null for an instance held until removed (a MicroReg registration): its lease never ends.
     m.put("lease_remaining_seconds", leaseEnd == Lease.REMOVED ? (Object) 0.0
         : leaseEnd == Long.MAX_VALUE ? null : seconds(leaseEnd - now));
+    long applied = i.appliedConfig.get();
+    m.put("config_index", applied < 0 ? null : applied);
     return m;
   }
 

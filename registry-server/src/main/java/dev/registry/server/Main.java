@@ -41,12 +41,16 @@ public final class Main {
       "  --max-metadata-value-length N  longest metadata value, characters (default 1024)",
       "  --max-instances-per-service N  live instances of one service in one stage (default 10000; 409 beyond)",
       "  --max-services N            services with a live instance, per stage, in all (default 10000; 409 beyond)",
+      "  --max-config-entries N      configuration entries of one service, every scope (default 1000; 409 beyond)",
+      "  --max-config-value-length N longest configuration value, characters (default 16384)",
       "",
       "Security:",
       "  --token TOKEN               every write needs 'Authorization: Bearer TOKEN' (401 otherwise),",
       "                              and heartbeats/status/deregister need the instance's secret;",
       "                              default: the REGISTRY_TOKEN environment variable (prefer it:",
       "                              a command line is visible to other users of the machine)",
+      "                              REGISTRY_OPERATOR_TOKEN (environment only): an operator token, for",
+      "                              every write, and any instance's status and removal without its secret",
       "  --insecure                  allow an open registry (no token) on a non-loopback --host",
       "  --tls-keystore FILE         serve HTTPS with the key and certificate chain of a PKCS#12 file;",
       "                              its password: REGISTRY_TLS_PASSWORD (or --tls-password PASSWORD)",
@@ -124,9 +128,22 @@ public final class Main {
   /** Like {@link #parse(String[])}, with the environment's token and TLS password given. */
   static RegistryServer.@Nullable Builder parse(String[] args, @Nullable String envToken,
       @Nullable String envTlsPassword) {
+    return parse(args, envToken, envTlsPassword, System.getenv("REGISTRY_OPERATOR_TOKEN"));
+  }
+
+  /** Like {@link #parse(String[])}, with the environment's tokens and TLS password given. */
+  static RegistryServer.@Nullable Builder parse(String[] args, @Nullable String envToken,
+      @Nullable String envTlsPassword, @Nullable String envOperatorToken) {
     String tlsKeyStore = null;
     String tlsPassword = envTlsPassword;
     RegistryServer.Builder builder = RegistryServer.builder();
+    if (envOperatorToken != null && !envOperatorToken.isEmpty()) {
+      try {
+        builder.operatorToken(envOperatorToken);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("REGISTRY_OPERATOR_TOKEN: " + e.getMessage());
+      }
+    }
     if (envToken != null && !envToken.isEmpty()) {
       try {
         builder.token(envToken);
@@ -163,7 +180,7 @@ public final class Main {
         case "--host", "--port", "--heartbeat-timeout", "--cleanup-interval", "--max-body-bytes",
             "--max-metadata-entries", "--max-metadata-key-length", "--max-metadata-value-length",
             "--max-instances-per-service", "--max-services", "--token", "--tls-keystore", "--tls-password",
-            "--log-format", "--slow-request", "--data-dir" -> {
+            "--log-format", "--slow-request", "--data-dir", "--max-config-entries", "--max-config-value-length" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
@@ -202,6 +219,8 @@ public final class Main {
       case "--max-metadata-value-length" -> builder.maxMetadataValueLength(number(option, value, "of characters"));
       case "--max-instances-per-service" -> builder.maxInstancesPerService(number(option, value, "of instances"));
       case "--max-services" -> builder.maxServices(number(option, value, "of services"));
+      case "--max-config-entries" -> builder.maxConfigEntries(number(option, value, "of entries"));
+      case "--max-config-value-length" -> builder.maxConfigValueLength(number(option, value, "of characters"));
       case "--token" -> {
         try {
           builder.token(value);

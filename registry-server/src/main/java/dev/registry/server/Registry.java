@@ -112,13 +112,17 @@ final class Registry {
 
   /**
    * How an instance is named in a heartbeat, deregistration or status change, with the secret
-   * the request presented (null for none).
+   * the request presented (null for none), and whether the operator asks (who needs no secret).
    */
-  record InstanceRef(@Nullable String id, @Nullable String address, @Nullable String secret) {
+  record InstanceRef(@Nullable String id, @Nullable String address, @Nullable String secret, boolean operator) {
     InstanceRef {
       if (id == null && address == null) {
         throw new IllegalArgumentException("id or address is required");
       }
+    }
+
+    InstanceRef(@Nullable String id, @Nullable String address, @Nullable String secret) {
+      this(id, address, secret, false);
     }
 
     InstanceRef(@Nullable String id, @Nullable String address) {
@@ -290,7 +294,7 @@ final class Registry {
   }
 
   private void checkOwner(Instance instance, InstanceRef ref) {
-    if (!owns(instance, ref.secret())) {
+    if (!ref.operator() && !owns(instance, ref.secret())) {
       throw new ForbiddenException(ref.secret() == null
           ? "this registry needs the instance_secret of " + instance.id + " (given when it was registered)"
           : "the instance_secret does not match instance " + instance.id);
@@ -523,6 +527,19 @@ final class Registry {
       }
     }
     return summaries;
+  }
+
+  /** The views of one service in each stage where it has a live instance, by stage. */
+  List<ServiceView> viewsOf(String serviceName) {
+    expireIfDue();
+    List<ServiceView> views = new ArrayList<>();
+    for (Stage stage : new TreeMap<>(stages).values()) {
+      Service service = stage.services.get(serviceName);
+      if (service != null && !service.view.isEmpty()) {
+        views.add(service.view);
+      }
+    }
+    return views;
   }
 
   /** Every view held, empty ones included, in no order: for the metrics' gauges and tests' invariant checks. */

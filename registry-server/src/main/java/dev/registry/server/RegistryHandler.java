@@ -59,19 +59,22 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   private final Scheduler scheduler;
   private final Executor executor;
   private final Limits limits;
-  private final @Nullable SharedToken token;
+  private final WriteAccess access;
   private final boolean denyLinkLocal;
   private final WriteBarrier saved;
   private final MicroRegApi microReg;
+  private final ConfigRoutes config;
 
-  RegistryHandler(Registry registry, Clock clock, Duration defaultTtl, Scheduler scheduler, Executor executor,
-      Limits limits, @Nullable SharedToken token, boolean denyLinkLocal, WriteBarrier saved) {
+  RegistryHandler(Registry registry, Configurations configurations, Clock clock, Duration defaultTtl,
+      Scheduler scheduler, Executor executor, Limits limits, WriteAccess access, boolean denyLinkLocal,
+      WriteBarrier saved) {
     this.registry = registry;
     this.saved = saved;
     this.microReg = new MicroRegApi(registry, denyLinkLocal);
+    this.config = new ConfigRoutes(configurations, registry, limits);
     this.denyLinkLocal = denyLinkLocal;
     this.limits = limits;
-    this.token = token;
+    this.access = access;
     this.clock = clock;
     this.defaultTtlMillis = defaultTtl.toMillis();
     this.startedAtMillis = clock.millis();
@@ -80,7 +83,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
   }
 
   private interface BodyRoute {
-    void handle(RequestBody body, @Nullable String secretHeader, Response response, Callback callback);
+    void handle(RequestBody body, Caller caller, @Nullable String secretHeader, Response response, Callback callback);
   }
 
   @Override
@@ -117,6 +120,14 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         if (path.startsWith("/discover/")) {
           requireGet(request);
           discover(request, response, callback, path.substring("/discover/".length()));
+        } else if (path.startsWith(ConfigRoutes.PREFIX)) {
+          ConfigRoutes.Target target = ConfigRoutes.target(path);
+          if (target.isWrite(request.getMethod())) {
+            post(request, response, callback, (body, caller, secret, res, cb) ->
+                config.write(target, body, caller, res, cb, this::sendSaved));
+          } else {
+            config.read(request, response, callback, target, this::park);
+          }
         } else {
           throw new ApiException(404, "not_found", "no such route: " + RequestBody.quote(path));
         }
@@ -126,7 +137,8 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
   // ---------------------------------------------------------------- POST routes
 
-  private void register(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
+  private void register(RequestBody body, Caller caller, @Nullable String secretHeader, Response response,
+      Callback callback) {
     String service = body.service();
     String address = body.address();
     if (denyLinkLocal) {
@@ -147,8 +159,12 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
         body.ttlMillis(defaultTtlMillis),
         secret,
         body.check());
+    Long configIndex = body.configIndex();
     Registry.Registered r = registry.register(registration);
     Instance i = r.instance();
+    if (configIndex != null) {
+      i.appliedConfig.set(configIndex);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", r.created() ? "registered" : "updated");
     m.put("message", "Service " + service + (r.created() ? " registered at " : " updated at ") + address);
@@ -165,10 +181,15 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     sendSaved(response, callback, r.created() ? 201 : 200, m);
   }
 
-  private void heartbeat(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
+  private void heartbeat(RequestBody body, Caller caller, @Nullable String secretHeader, Response response,
+      Callback callback) {
     String service = body.service();
     String stage = body.stage();
-    Instance i = registry.heartbeat(service, stage, body.instanceRef(secretHeader));
+    Long configIndex = body.configIndex();
+    Instance i = registry.heartbeat(service, stage, body.instanceRef(secretHeader, caller));
+    if (configIndex != null) {
+      i.appliedConfig.set(configIndex);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "ok");
     m.put("message", "Heartbeat received for " + service + " at " + i.address);
@@ -180,9 +201,10 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     send(response, callback, 200, m, null);
   }
 
-  private void deregister(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
+  private void deregister(RequestBody body, Caller caller, @Nullable String secretHeader, Response response,
+      Callback callback) {
     String service = body.service();
-    Registry.Changed c = registry.deregister(service, body.stage(), body.instanceRef(secretHeader));
+    Registry.Changed c = registry.deregister(service, body.stage(), body.instanceRef(secretHeader, caller));
     Instance i = c.instance();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "deregistered");
@@ -195,10 +217,11 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     sendSaved(response, callback, 200, m);
   }
 
-  private void status(RequestBody body, @Nullable String secretHeader, Response response, Callback callback) {
+  private void status(RequestBody body, Caller caller, @Nullable String secretHeader, Response response,
+      Callback callback) {
     String service = body.service();
     String stage = body.stage();
-    Registry.InstanceRef ref = body.instanceRef(secretHeader);
+    Registry.InstanceRef ref = body.instanceRef(secretHeader, caller);
     InstanceStatus status = body.requiredStatus();
     Registry.Changed c = registry.setStatus(service, stage, ref, status);
     Instance i = c.instance();
@@ -516,17 +539,14 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       throw new ApiException(405, "method_not_allowed",
           request.getMethod() + " is not allowed on " + Request.getPathInContext(request) + "; use POST", "POST");
     }
-    if (token != null && !token.permits(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-      throw new ApiException(401, "unauthorized",
-          "this registry needs 'Authorization: Bearer <token>' on every write");
-    }
+    Caller caller = access.check(request.getHeaders().get(HttpHeader.AUTHORIZATION));
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (contentType != null && !isJsonish(contentType)) {
       throw new ApiException(415, "unsupported_media_type",
           "the body must be JSON (Content-Type: application/json), not " + RequestBody.quote(contentType));
     }
     readBody(request, response, callback, bytes ->
-        route.handle(RequestBody.parse(bytes), request.getHeaders().get(SECRET_HEADER), response, callback));
+        route.handle(RequestBody.parse(bytes), caller, request.getHeaders().get(SECRET_HEADER), response, callback));
   }
 
   /**
@@ -540,7 +560,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
       throw new ApiException(405, "method_not_allowed",
           request.getMethod() + " is not allowed on /RPC2; use POST", "POST");
     }
-    boolean mayWrite = token == null || token.permits(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    boolean mayWrite = access.permits(request.getHeaders().get(HttpHeader.AUTHORIZATION));
     readBody(request, response, callback, bytes -> {
       XmlRpc.Call call = null;
       byte[] answer;
@@ -624,7 +644,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
   }
 
-  private static String queryStage(Fields query) {
+  static String queryStage(Fields query) {
     String stage = query.getValue("stage");
     if (stage == null) {
       return Registry.DEFAULT_STAGE;
@@ -665,7 +685,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
   }
 
-  private static @Nullable Long queryIndex(Fields query) {
+  static @Nullable Long queryIndex(Fields query) {
     String index = query.getValue("index");
     if (index == null) {
       return null;
@@ -681,7 +701,7 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     throw ApiException.invalidQuery("index must be a non-negative integer: " + RequestBody.quote(index));
   }
 
-  private static Duration queryWait(Fields query) {
+  static Duration queryWait(Fields query) {
     String wait = query.getValue("wait");
     if (wait == null) {
       return DEFAULT_WAIT;

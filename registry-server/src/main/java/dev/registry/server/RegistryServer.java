@@ -56,12 +56,13 @@ public final class RegistryServer implements AutoCloseable {
   private final Duration cleanupInterval;
   private final Clock clock;
   private final Limits limits;
-  private final @Nullable SharedToken token;
+  private final WriteAccess access;
   private final boolean insecure;
   private final boolean tls;
   private final java.nio.file.@Nullable Path keyStore;
   private final @Nullable String keyStorePassword;
   private final Registry registry;
+  private final Configurations configurations;
   private final @Nullable ServerMetrics metrics;
   private final java.nio.file.@Nullable Path dataDirectory;
   /** The open data directory, from {@link #start()} to {@link #close()}; null without one. */
@@ -94,9 +95,11 @@ public final class RegistryServer implements AutoCloseable {
     this.cleanupInterval = b.cleanupInterval;
     this.clock = b.clock;
     this.limits = b.limits;
-    this.token = b.token == null ? null : new SharedToken(b.token);
+    this.access = new WriteAccess(b.token == null ? null : new SharedToken(b.token),
+        b.operatorToken == null ? null : new SharedToken(b.operatorToken));
     this.insecure = b.insecure;
-    this.registry = new Registry(clock, this::scheduleExpiry, limits, token != null);
+    this.registry = new Registry(clock, this::scheduleExpiry, limits, access.secured());
+    this.configurations = new Configurations(clock, limits, registry.epoch);
     this.metrics = b.metrics ? new ServerMetrics(registry) : null;
     RegistryListener log = new RegistryLog();
     registry.listener(metrics == null ? log : log.andThen(metrics));
@@ -149,9 +152,10 @@ public final class RegistryServer implements AutoCloseable {
 
     server.setErrorHandler(new JsonErrorHandler());
     RegistryHandler handler =
-        new RegistryHandler(registry, clock, heartbeatTimeout, scheduler, threads, limits, token, b.denyLinkLocal,
-            (onSaved, onFailed) -> saved.afterSaved(onSaved, onFailed));
+        new RegistryHandler(registry, configurations, clock, heartbeatTimeout, scheduler, threads, limits, access,
+            b.denyLinkLocal, (onSaved, onFailed) -> saved.afterSaved(onSaved, onFailed));
     registry.waker(handler::wake);
+    configurations.waker(handler::wake);
     Handler routes = metrics == null ? handler : new Handler.Sequence(new MetricsRoute(metrics), handler);
     server.setHandler(new RequestObserver(new GracefulHandler(new Dashboard(routes)), metrics, b.slowRequestThreshold));
   }
@@ -180,7 +184,7 @@ public final class RegistryServer implements AutoCloseable {
     if (closed.get()) {
       throw new IllegalStateException("the registry server is closed");
     }
-    if (token == null && !insecure && !isLoopback(host)) {
+    if (!access.secured() && !insecure && !isLoopback(host)) {
       throw new IllegalStateException("refusing to listen on " + host + " without a token: anyone who"
           + " reaches it could register, renew and remove instances. Set a token (--token or"
           + " REGISTRY_TOKEN), or accept an open registry explicitly with --insecure");
@@ -220,7 +224,7 @@ public final class RegistryServer implements AutoCloseable {
     LOG.atInfo().addKeyValue("event", "server_started").addKeyValue("uri", uri())
         .log("Registry server listening on {} (heartbeat timeout {}, cleanup interval {}{}{})",
         uri(), DurationText.format(heartbeatTimeout), DurationText.format(cleanupInterval),
-        token != null ? ", writes need the token" : "",
+        access.secured() ? ", writes need the token" : "",
         dataDirectory != null ? ", data in " + dataDirectory.toAbsolutePath() : ", data in memory only");
     return this;
   }
@@ -276,6 +280,7 @@ public final class RegistryServer implements AutoCloseable {
       cleanupTask = null;
     }
     registry.close();
+    configurations.close();
     HealthChecker running = checker;
     if (running != null) {
       running.close();
@@ -308,12 +313,16 @@ public final class RegistryServer implements AutoCloseable {
     try {
       java.util.List<Instance> instances = InstanceStore.load(opened, clock);
       registry.restore(instances);
+      ConfigStore.Saved config = ConfigStore.load(opened);
+      configurations.restore(config.entries(), config.history());
       GroupCommit commits = opened.startWriting(server.getThreadPool());
       storeJournal = new InstanceStore(commits);
+      configurations.journal(new ConfigStore(commits));
       saved = commits;
       data = opened;
-      LOG.info("Data directory {}: {} instances restored, each with a lease of its length from now",
-          directory.toAbsolutePath(), instances.size());
+      LOG.info("Data directory {}: {} instances restored, each with a lease of its length from now;"
+          + " the configuration of {} services, at index {}", directory.toAbsolutePath(), instances.size(),
+          config.history().size(), configurations.revision());
     } catch (RuntimeException e) {
       opened.close();
       refuseStart();
@@ -368,6 +377,11 @@ public final class RegistryServer implements AutoCloseable {
   /** The registry behind the HTTP layer; for tests in this package. */
   Registry registry() {
     return registry;
+  }
+
+  /** The configuration behind the HTTP layer; for tests in this package. */
+  Configurations configurations() {
+    return configurations;
   }
 
   private void stopQuietly() {
@@ -440,6 +454,7 @@ public final class RegistryServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Limits limits = Limits.DEFAULTS;
     private @Nullable String token;
+    private @Nullable String operatorToken;
     private boolean insecure;
     private boolean denyLinkLocal = true;
     private java.nio.file.@Nullable Path dataDirectory;
@@ -553,11 +568,12 @@ public final class RegistryServer implements AutoCloseable {
 
     /**
      * A shared token that every write ({@code POST /register}, {@code /heartbeat}, {@code
-     * /deregister}, {@code /status}) must present as {@code Authorization: Bearer <token>};
-     * without it, or with another, the answer is 401 {@code unauthorized} and nothing changes.
-     * Reads stay open. With a token, heartbeats, status changes and deregistrations must also
-     * present the instance's {@code instance_secret}. Default: none (an open registry, which
-     * {@link #start()} allows only on a loopback address unless {@link #insecure} is set).
+     * /deregister}, {@code /status}, {@code /config/{service}}) must present as {@code
+     * Authorization: Bearer <token>} (or the {@link #operatorToken}); without it, or with another,
+     * the answer is 401 {@code unauthorized} and nothing changes. Reads stay open. With a token,
+     * heartbeats, status changes and deregistrations must also present the instance's {@code
+     * instance_secret}. Default: none (an open registry, which {@link #start()} allows only on a
+     * loopback address unless {@link #insecure} is set).
      *
      * @param token 1 to 4096 printable ASCII characters without spaces
      * @return this builder
@@ -565,6 +581,22 @@ public final class RegistryServer implements AutoCloseable {
      */
     public Builder token(String token) {
       this.token = SharedToken.check(requireNonNull(token, "token"));
+      return this;
+    }
+
+    /**
+     * The operator's token: it may do every write, as the {@link #token} does, and also change
+     * the status of any instance and deregister it without the instance's {@code
+     * instance_secret} (what the dashboard needs to steer instances). Configuration writes take
+     * either token. Setting it alone makes every write need it. Default: none. Give it from the
+     * environment ({@code REGISTRY_OPERATOR_TOKEN} for the jar), never on a command line.
+     *
+     * @param operatorToken 1 to 4096 printable ASCII characters without spaces
+     * @return this builder
+     * @throws IllegalArgumentException if empty, too long or not printable ASCII
+     */
+    public Builder operatorToken(String operatorToken) {
+      this.operatorToken = SharedToken.check(requireNonNull(operatorToken, "operatorToken"));
       return this;
     }
 
@@ -651,6 +683,7 @@ public final class RegistryServer implements AutoCloseable {
     /**
      * The most services with a live instance, counting a service once per stage; default
      * 10,000. A registration that would add one more is answered 409 {@code too_many_services}.
+     * The same bound applies, separately, to the services that have configuration.
      *
      * @param maxServices at least 1
      * @return this builder
@@ -658,6 +691,32 @@ public final class RegistryServer implements AutoCloseable {
      */
     public Builder maxServices(int maxServices) {
       limits = limits.withMaxServices(range("maxServices", maxServices, 1, Integer.MAX_VALUE));
+      return this;
+    }
+
+    /**
+     * The most configuration entries of one service, every scope counted; default 1,000. A write
+     * that would hold more is answered 409 {@code too_many_entries} and changes nothing.
+     *
+     * @param maxConfigEntries from 1 to 100,000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxConfigEntries(int maxConfigEntries) {
+      limits = limits.withMaxConfigEntries(range("maxConfigEntries", maxConfigEntries, 1, 100_000));
+      return this;
+    }
+
+    /**
+     * The longest configuration value, in characters; default 16,384. A longer one is answered
+     * 400 {@code invalid_field} naming its key. A write must also fit {@link #maxBodyBytes}.
+     *
+     * @param maxConfigValueLength from 1 to 1 MiB
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxConfigValueLength(int maxConfigValueLength) {
+      limits = limits.withMaxConfigValueLength(range("maxConfigValueLength", maxConfigValueLength, 1, 1024 * 1024));
       return this;
     }
 

@@ -100,15 +100,17 @@ final class RequestBody {
 
   /**
    * The instance a heartbeat, deregistration or status change names: {@code id} wins over {@code
-   * address}; with the secret of the {@code X-Instance-Secret} header, else of the body.
+   * address}; with the secret of the {@code X-Instance-Secret} header, else of the body, and
+   * whether the operator asks.
    */
-  Registry.InstanceRef instanceRef(@Nullable String secretHeader) {
+  Registry.InstanceRef instanceRef(@Nullable String secretHeader, Caller caller) {
     String id = id();
     String address = optionalAddress();
     if (id == null && address == null) {
       throw new ApiException(400, "missing_field", "address (or id) is required");
     }
-    return new Registry.InstanceRef(id, id != null ? null : address, instanceSecret(secretHeader));
+    return new Registry.InstanceRef(id, id != null ? null : address, instanceSecret(secretHeader),
+        caller == Caller.OPERATOR);
   }
 
   /** The instance secret presented: the {@code X-Instance-Secret} header, else {@code instance_secret}. */
@@ -195,6 +197,26 @@ final class RequestBody {
     }
   }
 
+  /**
+   * {@code config_index}: the configuration index the instance has applied, sent with its
+   * registration and heartbeats; null when absent.
+   */
+  @Nullable Long configIndex() {
+    JsonNode node = json.get("config_index");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
+      throw ApiException.invalidField("config_index must be a non-negative integer: " + truncate(node.toString()));
+    }
+    return node.longValue();
+  }
+
+  /** A field as parsed, null when absent; for the bodies other classes read ({@link ConfigRequest}). */
+  @Nullable JsonNode field(String name) {
+    return json.get(name);
+  }
+
   /** {@code ttl_seconds} in milliseconds, or {@code defaultMillis} when absent. */
   long ttlMillis(long defaultMillis) {
     JsonNode node = json.get("ttl_seconds");
@@ -275,7 +297,7 @@ final class RequestBody {
     return "'" + truncate(value) + "'";
   }
 
-  private static String truncate(String value) {
+  static String truncate(String value) {
     return value.length() <= 200 ? value : value.substring(0, 200) + "...";
   }
 }

@@ -17,6 +17,10 @@ enum Route {
   STAGES("/stages"),
   HEALTH("/health"),
   METRICS("/metrics"),
+  CONFIG("/config/{service}"),
+  CONFIG_ENTRIES("/config/{service}/entries"),
+  CONFIG_HISTORY("/config/{service}/history"),
+  CONFIG_APPLIED("/config/{service}/applied"),
   /** MicroReg's XML-RPC API. */
   RPC2("/RPC2"),
   /** The dashboard's files: a fixed list, so one label. */
@@ -42,6 +46,16 @@ enum Route {
     }
     if (path.startsWith(Dashboard.PREFIX)) {
       return DASHBOARD;
+    }
+    if (path.startsWith(ConfigRoutes.PREFIX)) {
+      int slash = path.indexOf('/', ConfigRoutes.PREFIX.length());
+      return switch (slash < 0 ? "" : path.substring(slash + 1)) {
+        case "" -> CONFIG;
+        case "entries" -> CONFIG_ENTRIES;
+        case "history" -> CONFIG_HISTORY;
+        case "applied" -> CONFIG_APPLIED;
+        default -> UNKNOWN;
+      };
     }
     for (Route route : ALL) {
       if (route.template.equals(path)) {

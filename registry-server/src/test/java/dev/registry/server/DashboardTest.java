@@ -317,6 +317,119 @@ class DashboardTest {
     assertThat(browser.text("#token-state")).isEqualTo("none");
   }
 
+  @Test
+  void withTheOperatorTokenThePageSteersAnyInstanceOfATokenServer() {
+    String token = "t0ken-" + Long.toHexString(System.nanoTime());
+    String operator = "operat0r-" + Long.toHexString(System.nanoTime());
+    server = serve(RegistryServer.builder().port(0).clock(clock).token(token).operatorToken(operator));
+    http = new TestHttp(server.uri());
+    assertThat(http.postWith("/register", "{\"service\": \"payment-service\", \"id\": \"payment-1\","
+        + " \"address\": \"http://10.0.0.5:8080\"}", "Authorization", "Bearer " + token).status()).isEqualTo(201);
+    open("#/service/payment-service");
+    soon().until(() -> button("out-of-service", "payment-1").isDisplayed());
+    browser.find("#token-toggle").click();
+    browser.find("#token-input").sendKeys(operator, Keys.ENTER);
+    dismissNotice();
+
+    button("out-of-service", "payment-1").click();
+
+    soon().until(() -> statusInDiscover("payment-service", "default", "payment-1").equals("OUT_OF_SERVICE"));
+    within(Duration.ofSeconds(1)).until(() -> browser.text("tr[data-instance='payment-1']").contains("OUT OF SERVICE"));
+    button("deregister", "payment-1").click();
+    button("deregister", "payment-1").click();
+    soon().until(() -> statusInDiscover("payment-service", "default", "payment-1").equals("absent"));
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  private void fill(String id, String text) {
+    WebElement input = browser.find("#config-" + id);
+    input.clear();
+    input.sendKeys(text);
+  }
+
+  private String configValue(String query, String key) {
+    return http.get("/config/payment-service" + query).json().path("entries").path(key).path("value").asText(null);
+  }
+
+  @Test
+  void aKeySetEditedAndDeletedFromThePageIsSeenInTheConfigRoute() {
+    register("payment-service", "production", "payment-1", "http://10.0.0.5:8080", "");
+    open("#/service/payment-service");
+    soon().until(() -> browser.text("#config-summary").contains("index 0"));
+    assertThat(browser.text(".config")).contains("payment-service has no configuration yet");
+
+    fill("key", "timeout");
+    fill("value", "5s");
+    fill("stage", "production");
+    browser.find("#config-form button[type=submit]").click();
+
+    soon().until(() -> "5s".equals(configValue("?stage=production", "timeout")));
+    assertThat(configValue("?stage=staging", "timeout")).as("set at the production stage only").isNull();
+    within(Duration.ofSeconds(1)).until(() -> browser.text(".config-entries").contains("stage production"));
+    assertThat(notice()).contains("Saved timeout (stage production)");
+
+    browser.find(".config-entries button[data-config='edit']").click();
+    assertThat(browser.find("#config-stage").getAttribute("value")).isEqualTo("production");
+    fill("value", "7s");
+    browser.find("#config-form button[type=submit]").click();
+    soon().until(() -> "7s".equals(configValue("?stage=production", "timeout")));
+
+    browser.find(".config-entries button[data-config='delete']").click();
+    assertThat(configValue("?stage=production", "timeout")).as("a delete takes a second click").isEqualTo("7s");
+    browser.find(".config-entries button[data-config='delete']").click();
+    soon().until(() -> configValue("?stage=production", "timeout") == null);
+    within(Duration.ofSeconds(1)).until(() -> browser.all(".config-entries tbody tr").isEmpty());
+    JsonNode history = http.get("/config/payment-service/history").json().path("changes");
+    assertThat(history).hasSize(3);
+    assertThat(history.get(1).path("old").asText()).isEqualTo("5s");
+    assertThat(history.get(1).path("new").asText()).isEqualTo("7s");
+  }
+
+  @Test
+  void aChangeMadeElsewhereShowsLiveAndTheConfigColumnSaysWhoHasNotAppliedIt() {
+    TestHttp.Reply first = http.post("/config/payment-service", "{\"set\": {\"retries\": \"3\"}}");
+    long applied = first.json().path("index").asLong();
+    register("payment-service", "production", "payment-1", "http://10.0.0.5:8080", ", \"config_index\": " + applied);
+    register("payment-service", "production", "payment-2", "http://10.0.0.6:8080", ", \"config_index\": " + applied);
+    open("#/service/payment-service");
+    soon().until(() -> browser.text("#config-applied").contains("Every instance (2) runs index " + applied));
+
+    long next = http.post("/config/payment-service", "{\"client\": \"acme\", \"set\": {\"retries\": \"5\"}}")
+        .json().path("index").asLong();
+
+    within(Duration.ofSeconds(1)).until(() -> browser.text(".config-entries").contains("client acme"));
+    assertThat(browser.text("#config-applied")).contains("0 of 2 instances run index " + next, "2 have not applied it");
+    assertThat(browser.text("tr[data-instance='payment-1'] .c-config")).isEqualTo(applied + " (not " + next + ")");
+
+    http.post("/heartbeat", "{\"service\": \"payment-service\", \"stage\": \"production\", \"id\": \"payment-2\","
+        + " \"config_index\": " + next + "}");
+    // A report is no change of the view: the page sees it when it next reads the lease times.
+    within(Duration.ofSeconds(8)).until(() -> browser.text("tr[data-instance='payment-2'] .c-config")
+        .equals(String.valueOf(next)));
+    assertThat(browser.text("#config-applied")).contains("1 of 2 instances run index " + next, "1 has not");
+  }
+
+  @Test
+  void aConfigurationWriteWithoutTheTokenIsRefusedOnThePageAndChangesNothing() {
+    String token = "t0ken-" + Long.toHexString(System.nanoTime());
+    server = serve(RegistryServer.builder().port(0).clock(clock).token(token));
+    http = new TestHttp(server.uri());
+    open("#/service/payment-service");
+    soon().until(() -> browser.text("#config-summary").contains("index 0"));
+
+    fill("key", "timeout");
+    fill("value", "5s");
+    browser.find("#config-form button[type=submit]").click();
+
+    soon().until(() -> notice().contains("401 unauthorized"));
+    assertThat(browser.find("#token-panel").isDisplayed()).isTrue();
+    assertThat(server.configurations().revision()).isZero();
+    browser.find("#token-input").sendKeys(token, Keys.ENTER);
+    browser.find("#config-form button[type=submit]").click();
+    soon().until(() -> "5s".equals(configValue("", "timeout")));
+  }
+
   // ---------------------------------------------------------------- safe
 
   @Test

@@ -148,6 +148,30 @@ class DataDirectoryTest {
   }
 
   @Test
+  void aDatabaseFromBeforeConfigurationGetsItsTablesAndKeepsItsInstances() throws Exception {
+    FakeClock clock = new FakeClock();
+    try (RegistryServer server = start(clock)) {
+      new TestHttp(server.uri()).post("/register", "{\"service\": \"pay\", \"address\": \"http://10.0.0.1:80\"}");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(DataDirectory.FILE));
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE config_entries");
+      s.execute("DROP TABLE config_history");
+      s.execute("PRAGMA user_version = 2");  // the schema of the server before configuration
+    }
+
+    try (RegistryServer upgraded = start(clock)) {
+      TestHttp http = new TestHttp(upgraded.uri());
+      assertThat(http.get("/discover/pay").status()).isEqualTo(200);
+      assertThat(http.post("/config/pay", "{\"set\": {\"k\": \"v\"}}").status()).isEqualTo(200);
+    }
+    try (RegistryServer restarted = start(clock)) {
+      assertThat(new TestHttp(restarted.uri()).get("/config/pay").json().path("entries").path("k").path("value")
+          .asText()).isEqualTo("v");
+    }
+  }
+
+  @Test
   void aSecondServerOnTheSameDirectoryIsRefusedWhileTheFirstRuns() {
     try (RegistryServer first = start(new FakeClock())) {
       assertRefused(dataDir.resolve(DataDirectory.FILE), "another process");

@@ -28,6 +28,9 @@ class KillRestartTest {
 
   @Test
   void everyAcknowledgedWriteSurvivesKillMinus9AndEachLeaseGetsOneTtlOfGrace() throws Exception {
+    long configIndex = 0;
+    com.fasterxml.jackson.databind.JsonNode resolved;
+    com.fasterxml.jackson.databind.JsonNode history;
     Process child = startChild("--port", "0", "--data-dir", dataDir.toString());
     try {
       TestHttp http = new TestHttp(childUri(child));
@@ -45,6 +48,18 @@ class KillRestartTest {
         assertThat(http.post("/status", "{\"service\": \"svc-" + i + "\", \"id\": \"i-" + i
             + "\", \"status\": \"OUT_OF_SERVICE\"}").status()).isEqualTo(200);
       }
+      // Configuration, interleaved with instance changes: 120 writes, the last ones acknowledged
+      // just before the kill.
+      for (int i = 0; i < 120; i++) {
+        String scope = List.of("", "\"stage\": \"production\", ", "\"client\": \"acme\", ").get(i % 3);
+        TestHttp.Reply r = http.post("/config/svc-0", "{" + scope + "\"set\": {\"n\": \"" + i + "\"}"
+            + (i % 10 == 9 ? ", \"delete\": [\"k" + (i - 9) + "\"]" : ", \"defaults\": {\"k" + i
+            + "\": {\"value\": \"d\", \"description\": \"key " + i + "\"}}") + "}");
+        assertThat(r.status()).as(r.json().toString()).isEqualTo(200);
+        configIndex = r.json().path("index").asLong();
+      }
+      resolved = http.get("/config/svc-0?stage=production&client=acme").json().path("entries");
+      history = http.get("/config/svc-0/history").json().path("changes");
     } finally {
       child.destroyForcibly();  // SIGKILL, right after the last acknowledgement
     }
@@ -60,6 +75,17 @@ class KillRestartTest {
       assertThat(first.address).isEqualTo("http://127.0.0.1:10000");
       assertThat(first.status).isEqualTo(InstanceStatus.OUT_OF_SERVICE);
       assertThat(first.metadata).containsEntry("n", "0");
+
+      TestHttp http = new TestHttp(restarted.uri());
+      com.fasterxml.jackson.databind.JsonNode config = http.get("/config/svc-0?stage=production&client=acme").json();
+      assertThat(config.path("index").asLong()).as("the index goes on from where it was").isEqualTo(configIndex);
+      assertThat(config.path("entries")).isEqualTo(resolved);
+      assertThat(config.path("entries").path("n").path("value").asText()).isEqualTo("119");
+      assertThat(http.get("/config/svc-0/history").json().path("changes")).isEqualTo(history);
+      assertThat(http.get("/config/svc-0/entries").json().path("entries").toString()).contains("\"description\":\"key 118\"")
+          .doesNotContain("\"key\":\"k0\"");
+      TestHttp.Reply next = http.post("/config/svc-0", "{\"set\": {\"after\": \"restart\"}}");
+      assertThat(next.json().path("index").asLong()).isEqualTo(configIndex + 1);
 
       clock.advance(Duration.ofSeconds(TTL_SECONDS).minusMillis(1));
       restarted.sweep();

@@ -165,6 +165,11 @@ class MetricsTest {
     }
     assertThat(http.get("/no/such/route-" + System.nanoTime()).status()).isEqualTo(404);
     assertThat(http.get("/ui/no-such-file-" + System.nanoTime()).status()).isEqualTo(404);
+    for (String name : List.of("a", "b-" + System.nanoTime())) {
+      assertThat(http.get("/config/" + name).status()).isEqualTo(200);
+      assertThat(http.get("/config/" + name + "/history").status()).isEqualTo(200);
+    }
+    assertThat(http.get("/config/a/nope-" + System.nanoTime()).status()).isEqualTo(404);
     assertThat(http.send("DELETE", "/register", null, null).status()).isEqualTo(405);
     assertThat(http.send("BREW", "/services", null, null).status()).isEqualTo(405);
 
@@ -173,10 +178,13 @@ class MetricsTest {
     List<PrometheusText.Sample> m = scrape();
 
     assertThat(m).filteredOn(s -> s.labels().containsKey("uri")).extracting(s -> s.labels().get("uri"))
-        .containsOnly("/discover/{service}", "unknown", "/ui/{file}", "/register", "/services", "/metrics");
+        .containsOnly("/discover/{service}", "unknown", "/ui/{file}", "/register", "/services", "/metrics",
+            "/config/{service}", "/config/{service}/history");
+    assertThat(value(m, "http_server_requests_seconds_count", "uri", "/config/{service}", "status", "200"))
+        .isEqualTo(2);
     assertThat(value(m, "http_server_requests_seconds_count", "uri", "/discover/{service}", "status", "404"))
         .isEqualTo(3);
-    assertThat(value(m, "http_server_requests_seconds_count", "uri", "unknown", "status", "404")).isEqualTo(1);
+    assertThat(value(m, "http_server_requests_seconds_count", "uri", "unknown", "status", "404")).isEqualTo(2);
     assertThat(value(m, "http_server_requests_seconds_count", "method", "DELETE", "uri", "/register")).isEqualTo(1);
     assertThat(value(m, "http_server_requests_seconds_count", "method", "other", "uri", "/services")).isEqualTo(1);
   }

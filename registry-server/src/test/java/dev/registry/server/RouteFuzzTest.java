@@ -60,6 +60,8 @@ class RouteFuzzTest {
   static final int MAX_INSTANCES = 5;
   static final int MAX_SERVICES = 6;
   static final int MAX_BODY = 4096;
+  static final int MAX_CONFIG_ENTRIES = 12;
+  static final int MAX_CONFIG_VALUE = 64;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -74,6 +76,7 @@ class RouteFuzzTest {
     final RegistryServer server;
     final RawHttp http;
     long lastRevision;
+    long lastConfigRevision;
     final AtomicLong requests = new AtomicLong();
     final Map<Integer, Long> statuses = new TreeMap<>();
 
@@ -84,6 +87,8 @@ class RouteFuzzTest {
           .maxServices(MAX_SERVICES)
           .maxBodyBytes(MAX_BODY)
           .maxMetadataEntries(8)
+          .maxConfigEntries(MAX_CONFIG_ENTRIES)
+          .maxConfigValueLength(MAX_CONFIG_VALUE)
           .build().start();
       this.http = new RawHttp("127.0.0.1", server.port());
     }
@@ -93,7 +98,7 @@ class RouteFuzzTest {
       server.close();
       System.out.println(name + ": " + requests.get() + " requests on " + http.connections
           + " connections (" + http.resends + " sent again after the server closed a kept-alive one); statuses "
-          + statuses);
+          + statuses + "; configuration changes " + server.configurations().revision());
     }
   }
 
@@ -178,7 +183,7 @@ class RouteFuzzTest {
       String path = requestLine.substring(method.length() + 1, requestLine.lastIndexOf(' '));
       int bodyAt = head.indexOf("\r\n\r\n") + 4;
       JsonNode body = parseOrNull(Arrays.copyOfRange(send.bytes(), bodyAt, send.bytes().length));
-      boolean write = method.equals("POST") && WRITES.contains(path);
+      boolean write = method.equals("POST") && (WRITES.contains(path) || CONFIG_WRITE.matcher(path).matches());
       boolean rightToken = dice < 85;
       StringBuilder extra = new StringBuilder();
       if (rightToken) {
@@ -200,13 +205,15 @@ class RouteFuzzTest {
           bytes, false);
 
       long before = t.server.registry().revision();
+      long configBefore = t.server.configurations().revision();
       RawHttp.Answer answer = exchange(t, sent);
       checkAnswer(t, sent, answer);
       if (write && !rightToken) {
         assertThat(answer.status()).as("%s", sent).isEqualTo(401);
         assertThat(t.server.registry().revision()).as("%s changed nothing", sent).isEqualTo(before);
+        assertThat(t.server.configurations().revision()).as("%s changed nothing", sent).isEqualTo(configBefore);
       }
-      if (write && !path.equals("/register") && !rightSecret) {
+      if (write && WRITES.contains(path) && !path.equals("/register") && !rightSecret) {
         assertThat(answer.status()).as("%s without the instance's secret", sent).isNotEqualTo(200);
       }
       if (path.equals("/register") && answer.status() < 300) {
@@ -224,6 +231,7 @@ class RouteFuzzTest {
   }
 
   static final Set<String> WRITES = Set.of("/register", "/heartbeat", "/deregister", "/status");
+  private static final Pattern CONFIG_WRITE = Pattern.compile("/config/[^/?]*");
   /** Instance secrets the secured server gave, by service|stage|id|... and service|stage|address|... */
   private static final Map<String, String> secrets = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -343,6 +351,7 @@ class RouteFuzzTest {
         check(addresses.add(i.address), () -> "addresses not unique: " + view);
       }
     }
+    checkConfiguration(t);
     int liveServices = live;
     check(live <= MAX_SERVICES && live == registry.liveServices(),
         () -> liveServices + " live services, counter " + registry.liveServices());
@@ -355,6 +364,36 @@ class RouteFuzzTest {
     if (!ok) {
       throw new AssertionError(message.get());
     }
+  }
+
+  /** The configuration's invariants: valid keys and scopes, within the limits, indexes never back. */
+  private static void checkConfiguration(Target t) {
+    Configurations config = t.server.configurations();
+    long revision = config.revision();
+    check(revision >= t.lastConfigRevision,
+        () -> "the configuration index went back from " + t.lastConfigRevision + " to " + revision);
+    t.lastConfigRevision = revision;
+    config.all().forEach((service, c) -> {
+      check(NAME.matcher(service).matches() && c.index() <= revision && c.index() > 0, () -> service + ": " + c);
+      int size = 0;
+      for (var scope : c.scopes().entrySet()) {
+        ConfigScope s = scope.getKey();
+        check((s.stage() == null || NAME.matcher(s.stage()).matches())
+            && (s.region() == null || NAME.matcher(s.region()).matches())
+            && (s.client() == null || NAME.matcher(s.client()).matches()) && !scope.getValue().isEmpty(),
+            () -> service + ": bad scope " + s);
+        for (ConfigEntry e : scope.getValue().values()) {
+          check(e.scope().equals(s) && ConfigRequest.KEY.matcher(e.key()).matches()
+              && e.value().length() <= MAX_CONFIG_VALUE && e.index() <= c.index(), () -> service + ": bad entry " + e);
+          size++;
+        }
+      }
+      int counted = size;
+      check(size == c.size() && size <= MAX_CONFIG_ENTRIES, () -> service + ": " + counted + " entries, size " + c.size());
+      check(c.history().size() <= Configurations.HISTORY + MAX_CONFIG_ENTRIES * 3
+          && (c.history().isEmpty() || c.history().get(c.history().size() - 1).index() == c.index()),
+          () -> service + ": history " + c.history());
+    });
   }
 
   private static void checkCountsOverHttp(Target t) throws IOException {
@@ -420,6 +459,8 @@ class RouteFuzzTest {
         Tuple.of(5, catalog()),
         Tuple.of(4, Arbitraries.of("/services", "/health").map(p -> send("GET", p, null, null))),
         Tuple.of(6, wrongRouteOrMethod()),
+        Tuple.of(8, configWrite()),
+        Tuple.of(6, configRead()),
         Tuple.of(6, xmlRpc()),
         Tuple.of(6, mangled()),
         Tuple.of(2, garbage()),
@@ -486,6 +527,62 @@ class RouteFuzzTest {
       }
       return q.length() == 0 ? "" : "?" + q.substring(1);
     });
+  }
+
+  // ---- configuration
+
+  static final String[] CONFIG_KEYS = {"timeout", "retries", "feature.new-checkout", "list[0]", "k_1"};
+
+  Arbitrary<Step> configWrite() {
+    Arbitrary<Object> key = Arbitraries.frequencyOf(
+        Tuple.of(12, Arbitraries.of(CONFIG_KEYS)),
+        Tuple.of(1, Arbitraries.of("", "bad key", "-lead", "k".repeat(257), "ü", "a/b")));
+    Arbitrary<String> goodKey = Arbitraries.of(CONFIG_KEYS);
+    Arbitrary<Object> value = Arbitraries.frequencyOf(
+        Tuple.of(10, Arbitraries.strings().ofMaxLength(12).map(v -> (Object) v)),
+        Tuple.of(1, Arbitraries.just("v".repeat(MAX_CONFIG_VALUE + 1))),
+        Tuple.of(1, Arbitraries.of(42, true, 1.5, List.of("s"), Map.of("n", 1))));
+    Arbitrary<Object> set = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.just(ABSENT)),
+        Tuple.of(8, Arbitraries.maps(goodKey, Arbitraries.strings().ofMaxLength(12)).ofMinSize(1).ofMaxSize(3)
+            .map(m -> (Object) m)),
+        Tuple.of(2, Arbitraries.maps(key.map(String::valueOf), value).ofMaxSize(4).map(m -> (Object) m)),
+        Tuple.of(1, wrongType()));
+    Arbitrary<Object> delete = Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just(ABSENT)),
+        Tuple.of(6, Arbitraries.of(CONFIG_KEYS).list().ofMinSize(1).ofMaxSize(5).map(l -> (Object) l)),
+        Tuple.of(1, key.list().ofMaxSize(3).map(l -> (Object) l)),
+        Tuple.of(1, Arbitraries.of("timeout", List.of(1), Map.of())));
+    Arbitrary<Object> defaults = Arbitraries.frequencyOf(
+        Tuple.of(8, Arbitraries.just(ABSENT)),
+        Tuple.of(3, Arbitraries.maps(key.map(String::valueOf), Arbitraries.oneOf(value,
+            Arbitraries.of(Map.of("value", "d", "description", "a key"), Map.of("description", "no value"),
+                Map.of("value", "d", "description", "two\nlines"), Map.of("value", 1)))).ofMaxSize(3)
+            .map(m -> (Object) m)));
+    // Few scopes, so that deletes meet the entries that sets wrote and a service is not stuck at its limit.
+    Arbitrary<Object> stage = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(ABSENT)),
+        Tuple.of(3, Arbitraries.of("production")), Tuple.of(1, Arbitraries.of("", "bad stage")));
+    Arbitrary<Object> region = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(ABSENT)),
+        Tuple.of(3, Arbitraries.of("eu-west-1")), Tuple.of(1, Arbitraries.of("", "bad region")));
+    Arbitrary<Object> client = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(ABSENT)),
+        Tuple.of(3, Arbitraries.of("acme")), Tuple.of(1, wrongType()));
+    Arbitrary<Map<String, Object>> fields = Combinators.combine(stage, region, client, set, delete, defaults)
+        .as((st, r, c, s, d, df) -> body("stage", st, "region", r, "client", c, "set", s, "delete", d, "defaults", df));
+    Arbitrary<String> service = Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.of(SERVICES)),
+        Tuple.of(1, Arbitraries.of("", "bad%20name", "svc-a/entries", "svc-a/nope")));
+    return Combinators.combine(service, fields, contentType())
+        .as((svc, b, type) -> post("/config/" + svc, b, type));
+  }
+
+  Arbitrary<Step> configRead() {
+    Arbitrary<String> part = Arbitraries.of("", "", "", "/entries", "/history", "/applied", "/nope", "/");
+    Arbitrary<String> service = Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.of(SERVICES)),
+        Tuple.of(1, Arbitraries.of("", "a%20b", "x".repeat(129))));
+    Arbitrary<String> extra = Arbitraries.of("", "&region=eu-west-1", "&client=acme&region=us-east-1",
+        "&client=bad%20client", "&epoch=other", "&region=");
+    Arbitrary<String> method = Arbitraries.of("GET", "GET", "GET", "GET", "PUT", "DELETE", "POST");
+    return Combinators.combine(method, service, part, query(), extra).as((m, svc, p, q, x) -> send(m,
+        "/config/" + svc + p + (q.isEmpty() && !x.isEmpty() ? "?" + x.substring(1) : q + x), null, null));
   }
 
   // ---- the rest

@@ -101,6 +101,23 @@ class StructuredLogTest {
   }
 
   @Test
+  void aConfigurationChangeIsOneLineWithItsKeysButNeverItsValues() {
+    start(RegistryServer.builder());
+
+    http.postWith("/config/pay", "{\"client\": \"acme\", \"set\": {\"db.password\": \"hunter2\", \"pool\": \"5\"}}",
+        RequestId.HEADER, "set-config");
+    http.post("/config/pay", "{\"client\": \"acme\", \"set\": {\"pool\": \"5\"}}");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> log.events("config_changed").size() == 1);
+    CapturedLog.Line changed = log.events("config_changed").get(0);
+    assertThat(changed.requestId()).isEqualTo("set-config");
+    assertThat(changed.fields()).containsEntry("service", "pay").containsEntry("scope", "client acme")
+        .containsEntry("index", "1").containsEntry("keys", "db.password,pool").containsEntry("by", "anyone");
+    assertThat(log.json()).doesNotContain("hunter2");
+    assertThat(log.events("config_changed")).as("a write that changed nothing is not logged").hasSize(1);
+  }
+
+  @Test
   void aRefusedWriteIsOneLineWithItsStatusErrorCodeAndRequestId() {
     start(RegistryServer.builder().token("the-token"));
     String register = "{\"service\": \"pay\", \"address\": \"http://h:1\"}";

@@ -1,6 +1,8 @@
 package dev.registry.examples.quickstart;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.registry.client.ConfigKey;
+import dev.registry.client.ConfigListener;
 import dev.registry.client.Registration;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.ServiceInstance;
@@ -11,13 +13,16 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One small "payment-service" process: a JDK HTTP server that answers its own name, and a
- * registry client that registers it. Its client runs on a scheduler of its own, so that
- * {@link #kill()} can stop its heartbeats the way a crash would, without deregistering.
+ * registry client that registers it, declares its configuration key with a default, and follows
+ * its configuration. Its client runs on a scheduler of its own, so that {@link #kill()} can stop
+ * its heartbeats the way a crash would, without deregistering.
  */
 final class PaymentInstance implements AutoCloseable {
   final String name;
@@ -27,7 +32,15 @@ final class PaymentInstance implements AutoCloseable {
   private final Registration registration;
   private boolean stopped;
 
-  PaymentInstance(String name, String registry, Duration leaseTtl, Duration heartbeatInterval) {
+  /** The key this service declares: its default is written where no operator set one. */
+  static final ConfigKey FEE = ConfigKey.ofString("payment.fee-percent", "1.5", "fee charged per payment, in percent");
+
+  /**
+   * @param onConfig told of the service's configuration as this instance takes it, or null
+   *     when the registry keeps no configuration (an etcd cluster)
+   */
+  PaymentInstance(String name, String registry, Duration leaseTtl, Duration heartbeatInterval,
+      @Nullable ConfigListener onConfig) {
     this.name = name;
     try {
       http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -59,6 +72,10 @@ final class PaymentInstance implements AutoCloseable {
         .address(URI.create("http://127.0.0.1:" + http.getAddress().getPort()))
         .metadata("version", "1.4.2")
         .build());
+    if (onConfig != null) {
+      client.declareConfig("payment-service", List.of(FEE));
+      client.watchConfig("payment-service", onConfig);
+    }
   }
 
   URI address() {

@@ -1,5 +1,7 @@
 package dev.registry.examples.quickstart;
 
+import dev.registry.client.ConfigChange;
+import dev.registry.client.ConfigView;
 import dev.registry.client.NoInstanceAvailableException;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.ServiceInstance;
@@ -25,9 +27,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The quickstart: starts the reference registry in-process (or uses the one whose URL is the
  * first argument), three payment-service instances that register with it, and a caller that
- * discovers them and calls them round-robin. Then one instance is killed without
- * deregistering (it vanishes when its lease ends), one is closed gracefully (it vanishes at
- * once), and a new one starts (it appears at once, through the watch).
+ * discovers them and calls them round-robin. An operator changes the service's configuration:
+ * every running instance takes it at once, and the registry shows that all of them applied it.
+ * Then one instance is killed without deregistering (it vanishes when its lease ends), one is
+ * closed gracefully (it vanishes at once), and a new one starts (it appears at once, through
+ * the watch).
  *
  * <pre>{@code
  * ./mvnw -q -B -ntp package -DskipTests && java -jar examples/target/quickstart.jar
@@ -39,7 +43,7 @@ public final class Quickstart {
   static final Duration EVENT_TIMEOUT = Duration.ofSeconds(15);
 
   /** What happened, for the test. */
-  enum Kind { ANSWERED, FAILED, APPEARED, VANISHED }
+  enum Kind { ANSWERED, FAILED, APPEARED, VANISHED, CONFIGURED }
 
   /**
    * One event of the story.
@@ -57,8 +61,10 @@ public final class Quickstart {
    * @param killedAt when payment-3 was killed
    * @param closedAt when payment-2 was closed
    * @param startedAt when payment-4 had registered
+   * @param configuredAt when the operator sent the configuration change, -1 when the registry
+   *     keeps no configuration
    */
-  record Story(List<Event> events, long killedAt, long closedAt, long startedAt) {
+  record Story(List<Event> events, long killedAt, long closedAt, long startedAt, long configuredAt) {
     long first(Kind kind, String instance) {
       return events.stream().filter(e -> e.kind() == kind && e.instance().equals(instance))
           .mapToLong(Event::atMillis).findFirst().orElse(-1);
@@ -125,6 +131,7 @@ public final class Quickstart {
       caller.watch("payment-service", this::onChange);
       awaitCount(3);
       call(caller, 6);
+      long configuredAt = server != null ? changeConfiguration(registry) : -1;
 
       PaymentInstance victim = instances.get(2);
       say("%s: killed (no deregistration: it stops serving and heartbeating)", victim.name);
@@ -152,7 +159,7 @@ public final class Quickstart {
       call(caller, 4);
 
       say("Done in %.1f s", now() / 1000.0);
-      return new Story(List.copyOf(events), killedAt, closedAt, startedAt);
+      return new Story(List.copyOf(events), killedAt, closedAt, startedAt, configuredAt);
     } finally {
       for (PaymentInstance instance : instances) {
         instance.close();
@@ -163,8 +170,70 @@ public final class Quickstart {
     }
   }
 
+  /**
+   * An operator raises the fee for every stage; each running instance hears of it through its
+   * configuration watch, and reports the index it applied with its next heartbeat, which the
+   * registry shows. Returns when the change was sent.
+   */
+  private long changeConfiguration(String registry) {
+    String fee = "2.0";
+    say("operator: POST %s/config/payment-service {\"set\": {\"%s\": \"%s\"}}", registry, PaymentInstance.FEE.name(),
+        fee);
+    long configuredAt = now();
+    String answer = send(HttpRequest.newBuilder(URI.create(registry + "/config/payment-service"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"set\": {\"" + PaymentInstance.FEE.name() + "\": \"" + fee + "\"}}")));
+    String index = answer.replaceAll("(?s).*\"index\":(\\d+).*", "$1");
+    for (String name : List.of("payment-1", "payment-2", "payment-3")) {
+      await(Kind.CONFIGURED, name);
+    }
+    say("all three instances took configuration index %s within %d ms", index, now() - configuredAt);
+    String applied = "";
+    long deadline = now() + EVENT_TIMEOUT.toMillis();
+    while (!applied.contains("\"instances_current\":3") && now() < deadline) {
+      pause(200);
+      applied = send(HttpRequest.newBuilder(URI.create(registry + "/config/payment-service/applied")));
+    }
+    say("registry: 3 of 3 instances report configuration index %s applied (GET /config/payment-service/applied,"
+        + " %d ms after the change: their next heartbeat)", index, now() - configuredAt);
+    return configuredAt;
+  }
+
+  private String send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);  // the demo's pace
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Called by an instance's configuration watch, on its client's thread. */
+  private void onConfig(String name, ConfigChange change) {
+    ConfigView view = change.current();
+    if (change.previous().isEmpty()) {
+      return;  // the configuration as it was when the instance started
+    }
+    if (change.changedKeys().contains(PaymentInstance.FEE.name())) {
+      changes.add(new Event(Kind.CONFIGURED, name, now()));
+      say("%s: took configuration index %d: %s is now %s", name, view.index(), PaymentInstance.FEE.name(),
+          view.get(PaymentInstance.FEE.name()).orElse("(none)"));
+    }
+  }
+
   private PaymentInstance start(String name, String registry) {
-    PaymentInstance instance = new PaymentInstance(name, registry, LEASE_TTL, HEARTBEAT);
+    PaymentInstance instance = new PaymentInstance(name, registry, LEASE_TTL, HEARTBEAT,
+        registry.startsWith("http") ? change -> onConfig(name, change) : null);
     say("%s: serving at %s, registered (lease %d s, heartbeat every %d s)",
         name, instance.address(), LEASE_TTL.toSeconds(), HEARTBEAT.toSeconds());
     return instance;

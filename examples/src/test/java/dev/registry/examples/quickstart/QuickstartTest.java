@@ -32,6 +32,13 @@ class QuickstartTest {
     assertThat(firstCalls).containsOnly(
         Map.entry("payment-1", 2), Map.entry("payment-2", 2), Map.entry("payment-3", 2));
 
+    // An operator's configuration change reaches every running instance at once, and the
+    // registry shows that each applied it.
+    for (String name : List.of("payment-1", "payment-2", "payment-3")) {
+      assertThat(story.first(Kind.CONFIGURED, name) - story.configuredAt()).as(name).isBetween(0L, 1_500L);
+    }
+    assertThat(output).contains("registry: 3 of 3 instances report configuration index");
+
     // The killed instance vanishes only when its lease ends, and is not chosen after that.
     long vanished3 = story.first(Kind.VANISHED, "payment-3");
     assertThat(vanished3 - story.killedAt())

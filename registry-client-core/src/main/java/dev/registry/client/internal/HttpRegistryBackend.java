@@ -1,5 +1,6 @@
 package dev.registry.client.internal;
 
+import dev.registry.client.ConfigKey;
 import dev.registry.client.RegistryException;
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
@@ -7,6 +8,9 @@ import dev.registry.client.ServiceInstance;
 import dev.registry.client.Status;
 import dev.registry.client.Watch;
 import dev.registry.client.spi.BackendContext;
+import dev.registry.client.spi.ConfigAnswer;
+import dev.registry.client.spi.ConfigQuery;
+import dev.registry.client.spi.ConfigWatchListener;
 import dev.registry.client.spi.Registered;
 import dev.registry.client.spi.RegistryBackend;
 import dev.registry.client.spi.StageViews;
@@ -16,6 +20,8 @@ import dev.registry.client.spi.WatchListener;
 import dev.registry.client.spi.WatchRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +79,13 @@ final class HttpRegistryBackend implements RegistryBackend {
     ServiceInstance i = registration.instance();
     return instanceCall("/heartbeat",
         JsonCodec.instanceRef(i.service(), i.id(), stageOf(i), registration.handle()), timeout, true);
+  }
+
+  @Override
+  public boolean renew(Registered registration, long configIndex, Duration timeout) {
+    ServiceInstance i = registration.instance();
+    return instanceCall("/heartbeat",
+        JsonCodec.heartbeat(i.service(), i.id(), stageOf(i), registration.handle(), configIndex), timeout, true);
   }
 
   @Override
@@ -170,7 +183,36 @@ final class HttpRegistryBackend implements RegistryBackend {
         context.longPollWait().plus(context.requestTimeout())).start();
   }
 
-  // ---- what HttpWatch uses
+  @Override
+  public ConfigAnswer config(ConfigQuery query, Duration timeout) {
+    Exchange x = exchange("GET", configPath(query), null, timeout);
+    if (x.response.code() == 404) {
+      throw new UnsupportedOperationException(describe(x) + " answered 404: this registry has no configuration"
+          + " routes (docs/api.md, \"Configuration\")");
+    }
+    return configAnswer(x, query);
+  }
+
+  @Override
+  public Watch watchConfig(ConfigQuery query, long since, @Nullable String epoch, ConfigWatchListener listener) {
+    return new HttpConfigWatch(this, query, listener, context.longPollWait(),
+        context.longPollWait().plus(context.requestTimeout())).start(since, epoch);
+  }
+
+  @Override
+  public long declareConfig(String service, List<ConfigKey> keys, Duration timeout) {
+    Exchange x = exchange("POST", "/config/" + service, JsonCodec.declare(keys), timeout);
+    if (x.response.code() != 200) {
+      throw refusal(x);
+    }
+    try {
+      return JsonCodec.writtenIndex(x.response.body());
+    } catch (IOException e) {
+      throw unreadable(x, e);
+    }
+  }
+
+  // ---- what HttpWatch and HttpConfigWatch use
 
   /** Whether the stage poll is known not to work in {@code stage}. */
   boolean oneByOne(String stage) {
@@ -217,6 +259,38 @@ final class HttpRegistryBackend implements RegistryBackend {
     });
   }
 
+  /**
+   * {@code GET /config/{service}?...&index=&epoch=&wait=}: the configuration once its index
+   * differs from {@code index}, or the wait ended.
+   */
+  CompletableFuture<ConfigAnswer> pollConfig(ConfigQuery query, long index, @Nullable String epoch, Duration wait,
+      Duration timeout) {
+    String path = configPath(query) + "&index=" + index
+        + (epoch == null ? "" : "&epoch=" + URLEncoder.encode(epoch, StandardCharsets.UTF_8))
+        + "&wait=" + wait.toMillis() + "ms";
+    return sendAsync(path, timeout, x -> {
+      checkTransient(x);
+      return configAnswer(x, query);
+    });
+  }
+
+  private ConfigAnswer configAnswer(Exchange x, ConfigQuery query) {
+    if (x.response.code() != 200) {
+      throw refusal(x);
+    }
+    try {
+      return JsonCodec.config(x.response.body(), query.service());
+    } catch (IOException e) {
+      throw unreadable(x, e);
+    }
+  }
+
+  private static String configPath(ConfigQuery query) {
+    return "/config/" + query.service() + "?stage=" + query.stage()
+        + (query.region() == null ? "" : "&region=" + query.region())
+        + (query.client() == null ? "" : "&client=" + query.client());
+  }
+
   // ---- the wire
 
   private record Exchange(URI base, TransportRequest request, TransportResponse response) {}
@@ -249,7 +323,7 @@ final class HttpRegistryBackend implements RegistryBackend {
     CompletableFuture<TransportResponse> theCall = call;
     CompletableFuture<T> result = call.handle((response, failure) -> {
       if (failure != null) {
-        throw new CompletionException(failed(base, request, HttpWatch.unwrap(failure)));
+        throw new CompletionException(failed(base, request, LongPolls.unwrap(failure)));
       }
       return read.apply(new Exchange(base, request, response));
     });

@@ -1,8 +1,6 @@
 package dev.registry.client.internal;
 
-import dev.registry.client.RegistryException;
 import dev.registry.client.RegistryRejectedException;
-import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.Watch;
 import dev.registry.client.spi.StageViews;
 import dev.registry.client.spi.WatchListener;
@@ -12,11 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,29 +23,20 @@ import org.jspecify.annotations.Nullable;
  * {@code GET /discover/{service}?index=&wait=}. A poll answered at once with nothing new means
  * a registry that does not hold polls: the next waits a second.
  */
-final class HttpWatch implements Watch {
+final class HttpWatch extends LongPolls {
   static final int MAX_NAMES = 1000;
   static final int MAX_NAME_CHARS = 6000;
-  /** A poll answered this fast with nothing new means the registry does not hold it. */
-  private static final long MIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
   private final HttpRegistryBackend backend;
   private final WatchRequest request;
   private final WatchListener listener;
   private final Duration wait;
   private final Duration timeout;
-  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   /** Per poll, the index of its last answer: the least of them is where a new watch starts. */
   private long[] positions = new long[0];
-  private volatile boolean ended;
-  /**
-   * Held while the listener hears an answer, so that it hears one at a time; never while the
-   * watch closes, which the listener may do meanwhile from another thread.
-   */
-  private final Object delivery = new Object();
 
   HttpWatch(HttpRegistryBackend backend, WatchRequest request, WatchListener listener,
       Duration wait, Duration timeout) {
+    super(request.stage(), listener::unsupported, listener::failed);
     this.backend = backend;
     this.request = request;
     this.listener = listener;
@@ -100,7 +85,9 @@ final class HttpWatch implements Watch {
           position = Arrays.stream(positions).min().orElse(0);
         }
         // A chunk's full answer names every one of its services, the empty ones too.
-        deliver(new StageViews(views.stage(), position, views.epoch(), whole && !answer.delta(), views.views()));
+        StageViews delivered = new StageViews(views.stage(), position, views.epoch(), whole && !answer.delta(),
+            views.views());
+        deliver(() -> listener.answered(delivered));
         boolean held = !views.views().isEmpty() || System.nanoTime() - started >= MIN_POLL_NANOS;
         next(() -> pollStage(chunk, names, whole, views.index()), held);
       }
@@ -114,79 +101,10 @@ final class HttpWatch implements Watch {
         end(unwrap(failure));
         return;
       }
-      deliver(views);
+      deliver(() -> listener.answered(views));
       boolean held = views.index() != index || System.nanoTime() - started >= MIN_POLL_NANOS;
       next(() -> pollService(service, views.index()), held);
     });
-  }
-
-  /** The next poll of a loop: at once, or a second later after a poll that was not held. */
-  private void next(Runnable poll, boolean now) {
-    if (isClosed()) {
-      return;
-    }
-    if (now) {
-      poll.run();
-    } else {
-      track(CompletableFuture.runAsync(() -> {
-        if (!isClosed()) {
-          poll.run();
-        }
-      }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)));
-    }
-  }
-
-  /** Tells the listener, one answer at a time, unless the watch ended or was closed meanwhile. */
-  private void deliver(StageViews answer) {
-    synchronized (delivery) {
-      if (!ended) {
-        listener.answered(answer);
-      }
-    }
-  }
-
-  /** Ends the watch: a failure ({@code cause}), or, when null, a registry that cannot do it. */
-  private void end(@Nullable Throwable cause) {
-    synchronized (this) {
-      if (ended) {
-        return;
-      }
-      ended = true;
-    }
-    cancelAll();
-    if (cause == null) {
-      listener.unsupported();
-    } else if (!(cause instanceof CancellationException)) {
-      listener.failed(cause instanceof RegistryException e
-          ? e : new RegistryUnavailableException("watch of " + request.stage() + " failed: " + cause, 0, cause));
-    }
-  }
-
-  @Override
-  public void close() {
-    synchronized (this) {
-      ended = true;
-    }
-    cancelAll();
-  }
-
-  private boolean isClosed() {
-    return ended;
-  }
-
-  private <T> CompletableFuture<T> track(CompletableFuture<T> call) {
-    inFlight.add(call);
-    call.whenComplete((value, failure) -> inFlight.remove(call));
-    if (isClosed()) {
-      call.cancel(true);
-    }
-    return call;
-  }
-
-  private void cancelAll() {
-    for (CompletableFuture<?> call : new ArrayList<>(inFlight)) {
-      call.cancel(true);
-    }
   }
 
   /** The services in polls that fit the server's request head. */
@@ -205,9 +123,5 @@ final class HttpWatch implements Watch {
     }
     chunks.add(chunk);
     return chunks;
-  }
-
-  static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 }

@@ -1,13 +1,16 @@
 package dev.registry.client.internal;
 
+import dev.registry.client.ConfigKey;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
+import dev.registry.client.spi.ConfigAnswer;
 import dev.registry.client.spi.Json;
 import dev.registry.client.spi.JsonViews;
 import dev.registry.client.spi.StageViews;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -39,11 +42,59 @@ final class JsonCodec {
   }
 
   static String instanceRef(String service, String id, String stage, @Nullable String secret) {
+    return refWriter(service, id, stage, secret).toString();
+  }
+
+  /** A heartbeat that reports the configuration index the instance applied ({@code config_index}). */
+  static String heartbeat(String service, String id, String stage, @Nullable String secret, long configIndex) {
+    return refWriter(service, id, stage, secret).field("config_index", configIndex).toString();
+  }
+
+  private static Json.ObjectWriter refWriter(String service, String id, String stage, @Nullable String secret) {
     return secret(new Json.ObjectWriter()
         .field("service", service)
         .field("id", id)
-        .field("stage", stage), secret)
-        .toString();
+        .field("stage", stage), secret);
+  }
+
+  /** The body of {@code POST /config/{service}} that declares keys: {@code defaults}, at the service's scope. */
+  static String declare(List<ConfigKey> keys) {
+    Json.ObjectWriter defaults = new Json.ObjectWriter();
+    for (ConfigKey key : keys) {
+      Json.ObjectWriter declared = new Json.ObjectWriter().field("value", key.defaultValue());
+      if (key.description() != null) {
+        declared.field("description", key.description());
+      }
+      defaults.rawField(key.name(), declared.toString());
+    }
+    return new Json.ObjectWriter().rawField("defaults", defaults.toString()).toString();
+  }
+
+  /** Reads the {@code index} of a write's answer ({@code POST /config/{service}}). */
+  static long writtenIndex(String body) throws IOException {
+    return index(JsonViews.object(Json.parse(body), "a configuration write's answer"), "a configuration write");
+  }
+
+  /**
+   * Reads an answer of {@code GET /config/{service}}: strict about its structure, as for views,
+   * so that a cut or garbled answer never becomes a configuration.
+   */
+  static ConfigAnswer config(String body, String service) throws IOException {
+    Map<?, ?> answer = JsonViews.object(Json.parse(body), "the configuration of " + service);
+    if (!service.equals(answer.get("service"))) {
+      throw new IOException("the configuration of " + answer.get("service") + " came for " + service);
+    }
+    if (!(answer.get("entries") instanceof Map<?, ?> entries)) {
+      throw new IOException("the configuration of " + service + " has no entries object");
+    }
+    Map<String, String> values = new HashMap<>();
+    for (var e : entries.entrySet()) {
+      if (!(e.getValue() instanceof Map<?, ?> entry) || !(entry.get("value") instanceof String value)) {
+        throw new IOException("the entry " + e.getKey() + " of the configuration of " + service + " has no string value");
+      }
+      values.put((String) e.getKey(), value);
+    }
+    return new ConfigAnswer(index(answer, "the configuration of " + service), epoch(answer), values);
   }
 
   static String status(String service, String id, String stage, Status status, @Nullable String secret) {
@@ -103,7 +154,7 @@ final class JsonCodec {
   /** Reads a catalog answer ({@code GET /catalog}): every service of the stage, complete. */
   static StageViews catalog(String body, String stage) throws IOException {
     Map<?, ?> catalog = JsonViews.object(Json.parse(body), "a catalog");
-    return new StageViews(stage, index(catalog, stage), epoch(catalog), true,
+    return new StageViews(stage, index(catalog, "the catalog of stage " + stage), epoch(catalog), true,
         JsonViews.views(catalog, stage));
   }
 
@@ -122,22 +173,22 @@ final class JsonCodec {
     if (!(catalog.get("delta") instanceof Boolean delta)) {
       return null;
     }
-    return new ServiceCatalog(delta, new StageViews(stage, index(catalog, stage), epoch(catalog),
-        false, JsonViews.views(catalog, stage)));
+    return new ServiceCatalog(delta, new StageViews(stage, index(catalog, "the catalog of stage " + stage),
+        epoch(catalog), false, JsonViews.views(catalog, stage)));
   }
 
-  private static long index(Map<?, ?> catalog, String stage) throws IOException {
-    Object index = catalog.get("index");
+  private static long index(Map<?, ?> answer, String of) throws IOException {
+    Object index = answer.get("index");
     if (index == null) {
       return 0;
     }
     if (!(index instanceof Long value) || value < 0) {
-      throw new IOException("index of the catalog of stage " + stage + " is not an integer: " + index);
+      throw new IOException("index of " + of + " is not an integer: " + index);
     }
     return value;
   }
 
-  private static @Nullable String epoch(Map<?, ?> catalog) {
-    return catalog.get("epoch") instanceof String epoch ? epoch : null;
+  private static @Nullable String epoch(Map<?, ?> answer) {
+    return answer.get("epoch") instanceof String epoch ? epoch : null;
   }
 }

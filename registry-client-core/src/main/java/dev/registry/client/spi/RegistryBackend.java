@@ -1,5 +1,6 @@
 package dev.registry.client.spi;
 
+import dev.registry.client.ConfigKey;
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.ServiceInstance;
@@ -52,6 +53,17 @@ import org.jspecify.annotations.Nullable;
  * implements {@link #watch}. One that cannot keeps the default: the core then reads the stage
  * every refresh interval instead (with {@link #catalog} when the backend has one, else with
  * {@link #discover} per service).
+ *
+ * <p><b>Configuration.</b> A registry may also keep each service's configuration (docs/api.md,
+ * "Configuration"): {@link #config} reads it as one reader sees it, {@link #watchConfig} follows
+ * it, {@link #declareConfig} writes a service's declared defaults where no value exists, and
+ * {@link #renew(Registered, long, Duration)} reports with a renewal which index an instance has
+ * applied. They go together: a backend implements all four, or keeps all four defaults, which
+ * say plainly that this registry keeps no configuration (an {@link UnsupportedOperationException};
+ * {@link #watchConfig}'s default says it cannot watch, so that the core polls {@link #config}).
+ * The core turns that into an error for the caller naming the registry, never into an empty
+ * configuration that would look like a real one. The same rules hold as for views: one attempt
+ * per call, the same two exceptions, the same epochs.
  */
 public interface RegistryBackend extends AutoCloseable {
 
@@ -192,6 +204,99 @@ public interface RegistryBackend extends AutoCloseable {
   default Watch watch(WatchRequest request, WatchListener listener) {
     listener.unsupported();
     return () -> { };
+  }
+
+  /**
+   * Reads a service's configuration as the query's reader sees it: for each key, the value of
+   * the most specific scope that applies to the reader's stage, region and client. A service
+   * without configuration answers no values at index 0, never an exception.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: this registry keeps no
+   * configuration.
+   *
+   * @param query whose configuration, as which reader
+   * @param timeout the bound of the attempt
+   * @return the answer
+   * @throws RegistryUnavailableException if the registry could not be reached or its answer
+   *     could not be read
+   * @throws RegistryRejectedException if the registry refused the read
+   * @throws UnsupportedOperationException if this registry keeps no configuration
+   */
+  default ConfigAnswer config(ConfigQuery query, Duration timeout) {
+    throw noConfiguration(this, "config");
+  }
+
+  /**
+   * Starts following one configuration, and returns at once, as {@link #watch} does for views:
+   * {@code listener} hears each answer (one at a time, in order: a changed configuration, or the
+   * same one confirmed now and then), until the watch fails ({@link ConfigWatchListener#failed}:
+   * the core marks it stale and watches again after a backoff, from the index it holds), says
+   * it cannot watch ({@link ConfigWatchListener#unsupported()}: the core reads
+   * {@link #config} every refresh interval instead), or is closed (closing returns at once and
+   * abandons what is in flight). A change of the configuration after {@code since} must reach the
+   * listener; a change that does not affect the reader may, or may not.
+   *
+   * <p>The default says at once that this registry cannot watch configuration.
+   *
+   * @param query whose configuration, as which reader
+   * @param since the index of the configuration the core holds: changes past it are wanted (0 for
+   *     none held)
+   * @param epoch the run of the registry that {@code since} came from, or null: a registry whose
+   *     run differs answers at once, since its indexes mean nothing to the core
+   * @param listener told of the answers
+   * @return the watch; closing it stops it (idempotent)
+   */
+  default Watch watchConfig(ConfigQuery query, long since, @Nullable String epoch, ConfigWatchListener listener) {
+    listener.unsupported();
+    return () -> { };
+  }
+
+  /**
+   * Writes a service's declared keys, at the scope of the service itself: each key's default
+   * value and description, where that key has no value yet. A key that has a value (an
+   * operator's) keeps it: declaring never overwrites.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: this registry keeps no
+   * configuration.
+   *
+   * @param service the service
+   * @param keys the declared keys, one or more
+   * @param timeout the bound of the attempt
+   * @return the index of the service's configuration after the write (unchanged when every key
+   *     had a value)
+   * @throws RegistryUnavailableException if the registry could not be reached
+   * @throws RegistryRejectedException if the registry refused the write (a bad key, a limit,
+   *     a missing token)
+   * @throws UnsupportedOperationException if this registry keeps no configuration
+   */
+  default long declareConfig(String service, List<ConfigKey> keys, Duration timeout) {
+    throw noConfiguration(this, "declareConfig");
+  }
+
+  /**
+   * Renews the lease of a registration, as {@link #renew(Registered, Duration)}, and reports the
+   * index of the configuration the instance has applied, for the registry to show (the
+   * reference server keeps it with the instance: {@code config_index}). The core calls it only
+   * for an instance whose service's configuration it holds; otherwise the plain renewal.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: this registry keeps no
+   * configuration. (The core then renews without the index, and says so once in its log.)
+   *
+   * @param registration the registration
+   * @param configIndex the index of the configuration the instance applied, 0 or more
+   * @param timeout the bound of the attempt
+   * @return {@code false} when the registry no longer holds it: the core registers again
+   * @throws RegistryUnavailableException if the registry could not be reached
+   * @throws RegistryRejectedException if the registry refused the renewal
+   * @throws UnsupportedOperationException if this registry keeps no configuration
+   */
+  default boolean renew(Registered registration, long configIndex, Duration timeout) {
+    throw noConfiguration(this, "renew with a configuration index");
+  }
+
+  private static UnsupportedOperationException noConfiguration(RegistryBackend backend, String what) {
+    return new UnsupportedOperationException(backend + " keeps no configuration (" + backend.getClass().getName()
+        + " does not implement RegistryBackend." + what + ")");
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.client.ConfigKey;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.RetryPolicy;
 import dev.registry.client.ServiceInstance;
@@ -78,6 +79,21 @@ class BackendSpiTest {
           .isInstanceOf(dev.registry.client.NoInstanceAvailableException.class)
           .hasMessage("No UP instance of service 'payment-service' in stage 'caller';"
               + " it is registered in stage(s) 'greeting'");
+    }
+  }
+
+  @Test
+  void aBackendThatKeepsNoConfigurationIsAClearErrorNeverAnEmptyConfiguration() {
+    try (RegistryClient client = client("no-config").build()) {
+      assertThatThrownBy(() -> client.config("payment-service"))
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("the registry at [memory://no-config] keeps no configuration")
+          .hasMessageContaining("RegistryBackend.config");
+      assertThatThrownBy(() -> client.declareConfig("payment-service", List.of(ConfigKey.ofInt("k", 1, null))))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("declareConfig");
+      assertThatThrownBy(() -> client.watchConfig("payment-service", change -> { }))
+          .isInstanceOf(UnsupportedOperationException.class);
+      client.register(payment(1));  // heartbeats are untouched: this client reads no configuration
     }
   }
 

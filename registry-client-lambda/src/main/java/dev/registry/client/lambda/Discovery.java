@@ -1,5 +1,6 @@
 package dev.registry.client.lambda;
 
+import dev.registry.client.ConfigView;
 import dev.registry.client.InlineRegistryClient;
 import dev.registry.client.NoInstanceAvailableException;
 import dev.registry.client.RegistryException;
@@ -18,10 +19,28 @@ import java.util.List;
 public final class Discovery {
   private final InlineRegistryClient client;
   private final ServiceLookup lookup;
+  private final String service;
 
-  Discovery(InlineRegistryClient client, ServiceLookup lookup) {
+  Discovery(InlineRegistryClient client, ServiceLookup lookup, String service) {
     this.client = client;
     this.lookup = lookup;
+    this.service = service;
+  }
+
+  /**
+   * Returns the function's configuration in this invocation's stage: its service's
+   * ({@code REGISTRY_SERVICE_NAME}, else the function's name), as the region
+   * ({@code REGISTRY_REGION}, else {@code AWS_REGION}) and client ({@code REGISTRY_CLIENT}) see
+   * it. Read at the first invocation of the stage with {@code REGISTRY_CONFIG=true} (else at the
+   * first call), kept for the container's life, and read again inline once older than the cache
+   * TTL (one call; when it fails, the stale configuration answers). No thread.
+   *
+   * @return the configuration
+   * @throws RegistryException if it was never read and the registry cannot be reached
+   * @throws UnsupportedOperationException if the registry keeps no configuration
+   */
+  public ConfigView config() {
+    return lookup.config(service);
   }
 
   /**

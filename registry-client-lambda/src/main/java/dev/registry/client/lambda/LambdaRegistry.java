@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>No thread is ever started. {@link #begin} does, inline and bounded in time:
  * <ul>
  *   <li>at the first invocation of a stage, the warm-up (every service of the stage in one
- *       call) and the self-registration, if configured;</li>
+ *       call), the self-registration, and the read of the function's configuration, each if
+ *       configured;</li>
  *   <li>at every invocation, the work that is due (a lease past a third of its TTL, views past
  *       the cache TTL), within the work budget. A warm invocation whose views are fresh makes
  *       no call to the registry at all.</li>
@@ -43,9 +44,11 @@ public final class LambdaRegistry implements AutoCloseable {
   private final Clock clock;
   private final Set<String> warmed = ConcurrentHashMap.newKeySet();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
+  private final Set<String> configured = ConcurrentHashMap.newKeySet();
   /** Per stage, when a failed warm-up or registration may be tried again (clock millis). */
   private final Map<String, Long> warmUpRetryAt = new ConcurrentHashMap<>();
   private final Map<String, Long> registerRetryAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> configRetryAt = new ConcurrentHashMap<>();
 
   /**
    * The logger, made at its first use: slf4j's initialisation costs a cold start some 20 ms,
@@ -132,6 +135,10 @@ public final class LambdaRegistry implements AutoCloseable {
         && due(registerRetryAt, stage, now)) {
       register(stage, now);
     }
+    String service = serviceOf(context);
+    if (settings.config() && !configured.contains(stage) && due(configRetryAt, stage, now)) {
+      readConfig(service, stage, now);
+    }
     try {
       client.runDueWork(settings.workBudget());
     } catch (RuntimeException e) {
@@ -139,7 +146,7 @@ public final class LambdaRegistry implements AutoCloseable {
       // user's invocation either.
       log().warn("Due registry work failed; the cached views serve", e);
     }
-    return new Discovery(client, client.inStage(stage));
+    return new Discovery(client, client.inStage(stage), service);
   }
 
   /**
@@ -157,6 +164,12 @@ public final class LambdaRegistry implements AutoCloseable {
     return LambdaSettings.stageOfArn(context.getInvokedFunctionArn()).orElse(client.stage());
   }
 
+  /** The function's service: {@code REGISTRY_SERVICE_NAME}, else the function's name. */
+  private String serviceOf(Context context) {
+    String named = settings.serviceName();
+    return named != null ? named : context.getFunctionName();
+  }
+
   private static boolean due(Map<String, Long> retryAt, String stage, long now) {
     Long at = retryAt.get(stage);
     return at == null || now >= at;
@@ -171,6 +184,18 @@ public final class LambdaRegistry implements AutoCloseable {
       // registry that is down does not cost every invocation a request timeout.
       warmUpRetryAt.put(stage, now + settings.cacheTtl().toMillis());
       log().warn("Registry warm-up of stage {} failed: {}", stage, e.getMessage());
+    }
+  }
+
+  /** The configuration, read now so that the handler's first {@link Discovery#config()} is cached. */
+  private void readConfig(String service, String stage, long now) {
+    try {
+      client.inStage(stage).config(service);
+      configured.add(stage);
+    } catch (RegistryException e) {
+      configRetryAt.put(stage, now + settings.cacheTtl().toMillis());
+      log().warn("Reading the configuration of {} in stage {} failed, tried again in a cache TTL: {}", service, stage,
+          e.getMessage());
     }
   }
 

@@ -58,6 +58,15 @@ import org.jspecify.annotations.Nullable;
  *     directory, {@code /var/task} on Lambda); host names are still verified. Read by
  *     {@link #clientBuilder()}, at container start</td><td>none: the JVM's default trust
  *     store</td></tr>
+ * <tr><td>{@code REGISTRY_CONFIG} ({@code config})</td><td>read the function's configuration
+ *     from the registry at the first invocation of a stage ({@link Discovery#config()}): the
+ *     service's ({@code REGISTRY_SERVICE_NAME}, else the function's name) as its stage, region
+ *     and client see it; then refreshed inline once older than the cache TTL</td>
+ *     <td>{@code false}</td></tr>
+ * <tr><td>{@code REGISTRY_REGION} ({@code region})</td><td>the region of the function's
+ *     configuration</td><td>{@code AWS_REGION}, which Lambda sets</td></tr>
+ * <tr><td>{@code REGISTRY_CLIENT} ({@code client})</td><td>the client (a tenant) of the
+ *     function's configuration</td><td>none</td></tr>
  * </table>
  *
  * <p>The values are checked by the core's {@link RegistryClient.Builder} and
@@ -79,6 +88,9 @@ import org.jspecify.annotations.Nullable;
  * @param token {@code REGISTRY_TOKEN}, or null for an open registry
  * @param trustedCertificates {@code REGISTRY_TRUSTED_CERTIFICATES}, or null for the JVM's
  *     default trust store
+ * @param config {@code REGISTRY_CONFIG}
+ * @param region {@code REGISTRY_REGION} (else {@code AWS_REGION}), or null for none
+ * @param client {@code REGISTRY_CLIENT}, or null for none
  */
 public record LambdaSettings(
     List<URI> registryUrls,
@@ -92,7 +104,10 @@ public record LambdaSettings(
     @Nullable String instanceId,
     Duration leaseTtl,
     @Nullable String token,
-    @Nullable Path trustedCertificates) {
+    @Nullable Path trustedCertificates,
+    boolean config,
+    @Nullable String region,
+    @Nullable String client) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -113,7 +128,7 @@ public record LambdaSettings(
       throw new IllegalArgumentException("serviceName and serviceAddress go together: "
           + serviceName + ", " + serviceAddress);
     }
-    coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token);
+    coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, region, client);
     if (serviceName != null && serviceAddress != null) {
       ServiceInstance.builder(serviceName).id(instanceId != null ? instanceId : serviceName)
           .address(serviceAddress);
@@ -129,7 +144,21 @@ public record LambdaSettings(
    */
   public LambdaSettings withTrustedCertificates(@Nullable Path pemFile) {
     return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
-        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile);
+        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile, config, region, client);
+  }
+
+  /**
+   * Returns these settings reading the function's configuration at the first invocation of a
+   * stage ({@code REGISTRY_CONFIG}), as a reader in {@code region} and {@code client} sees it.
+   *
+   * @param region the region, or null for none
+   * @param client the client (a tenant), or null for none
+   * @return new settings, the same otherwise
+   * @throws IllegalArgumentException if a name breaks the naming rule
+   */
+  public LambdaSettings withConfig(@Nullable String region, @Nullable String client) {
+    return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
+        serviceName, serviceAddress, instanceId, leaseTtl, token, trustedCertificates, true, region, client);
   }
 
   /**
@@ -141,7 +170,7 @@ public record LambdaSettings(
   public static LambdaSettings of(URI... registryUrls) {
     return new LambdaSettings(List.of(registryUrls), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15), null, null);
+        Duration.ofMinutes(15), null, null, false, null, null);
   }
 
   /**
@@ -209,6 +238,15 @@ public record LambdaSettings(
       serviceAddress = parsedAddress;
     }
     String pem = blankToNull(env.get("REGISTRY_TRUSTED_CERTIFICATES"));
+    String regionVariable = blankToNull(env.get("REGISTRY_REGION")) != null ? "REGISTRY_REGION" : "AWS_REGION";
+    String region = blankToNull(env.get(regionVariable));
+    if (region != null) {
+      check(regionVariable, region, () -> RegistryClient.builder().region(region));
+    }
+    String client = blankToNull(env.get("REGISTRY_CLIENT"));
+    if (client != null) {
+      check("REGISTRY_CLIENT", client, () -> RegistryClient.builder().client(client));
+    }
     return new LambdaSettings(
         parsed,
         stage,
@@ -221,7 +259,10 @@ public record LambdaSettings(
         id,
         leaseTtl,
         token,
-        pem == null ? null : Path.of(pem));
+        pem == null ? null : Path.of(pem),
+        bool(env, "REGISTRY_CONFIG", false),
+        region,
+        client);
   }
 
   /**
@@ -274,7 +315,7 @@ public record LambdaSettings(
    */
   public RegistryClient.Builder clientBuilder() {
     RegistryClient.Builder builder =
-        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token);
+        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, region, client);
     if (trustedCertificates != null) {
       try {
         builder.trustedCertificates(trustedCertificates);
@@ -288,7 +329,8 @@ public record LambdaSettings(
   }
 
   private static RegistryClient.Builder coreBuilder(List<URI> registryUrls, @Nullable String stage,
-      Duration cacheTtl, Duration requestTimeout, Duration leaseTtl, @Nullable String token) {
+      Duration cacheTtl, Duration requestTimeout, Duration leaseTtl, @Nullable String token,
+      @Nullable String region, @Nullable String client) {
     requireNonNull(cacheTtl, "cacheTtl");
     Duration idle = cacheTtl.compareTo(Duration.ofMinutes(5)) < 0
         ? Duration.ofMinutes(10) : cacheTtl.multipliedBy(2);
@@ -306,6 +348,12 @@ public record LambdaSettings(
     if (token != null) {
       builder.token(token);
     }
+    if (region != null) {
+      builder.region(region);
+    }
+    if (client != null) {
+      builder.client(client);
+    }
     return builder;
   }
 
@@ -317,7 +365,7 @@ public record LambdaSettings(
         + ", warmUp=" + warmUp + ", serviceName=" + serviceName + ", serviceAddress="
         + serviceAddress + ", instanceId=" + instanceId + ", leaseTtl=" + leaseTtl + ", token="
         + (token == null ? "none" : "(set)") + ", trustedCertificates=" + trustedCertificates
-        + "]";
+        + ", config=" + config + ", region=" + region + ", client=" + client + "]";
   }
 
   /**

@@ -62,7 +62,7 @@ class DiscoveryRequestHandlerTest {
   LambdaSettings settings(String stage, String service, URI address) {
     return new LambdaSettings(List.of(server.url("/").uri()), stage, Duration.ofSeconds(30),
         Duration.ofMillis(500), Duration.ofMillis(500), true, service, address, null,
-        Duration.ofSeconds(60), null, null);
+        Duration.ofSeconds(60), null, null, false, null, null);
   }
 
   PaymentTarget handler(LambdaSettings settings) {

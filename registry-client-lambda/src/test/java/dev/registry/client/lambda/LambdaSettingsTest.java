@@ -92,6 +92,10 @@ class LambdaSettingsTest {
       "REGISTRY_SERVICE_ADDRESS|https://x.test|REGISTRY_SERVICE_ADDRESS is https://x.test, REGISTRY_SERVICE_NAME is not set",
       "REGISTRY_TOKEN|a b|REGISTRY_TOKEN=(not shown): token must be printable ASCII without spaces",
       "REGISTRY_URL|http://127.0.0.1:7001|REGISTRY_URL is another name for REGISTRY_URLS, and both are set",
+      "REGISTRY_REGION|eu west|REGISTRY_REGION=eu west: region must be 1 to 128 characters",
+      "AWS_REGION|eu west|AWS_REGION=eu west: region must be 1 to 128 characters",
+      "REGISTRY_CLIENT|-acme|REGISTRY_CLIENT=-acme: client must be 1 to 128 characters",
+      "REGISTRY_CONFIG|yes|REGISTRY_CONFIG must be true or false: 'yes'",
   })
   void aBadVariableIsNamedWithItsValue(String variable, String value, String message) {
     Map<String, String> env = new java.util.HashMap<>(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001"));

@@ -37,10 +37,11 @@ export const token = {
 /**
  * GETs a route and answers its JSON. A status listed in {@code accept} (404 of an unknown service
  * on /discover) is an answer too; any other error status throws an ApiError, no answer within
- * {@code timeoutMs} an Unreachable.
+ * {@code timeoutMs} an Unreachable. An aborted {@code signal} ends the request (a long-poll no
+ * longer wanted).
  */
-export async function getJson(path, { timeoutMs = 10_000, accept = [] } = {}) {
-  const response = await send(path, { method: 'GET', headers: { Accept: 'application/json' } }, timeoutMs);
+export async function getJson(path, { timeoutMs = 10_000, accept = [], signal } = {}) {
+  const response = await send(path, { method: 'GET', headers: { Accept: 'application/json' } }, timeoutMs, signal);
   const body = await readJson(response);
   if (!response.ok && !accept.includes(response.status)) {
     throw errorOf(response, body);
@@ -66,9 +67,10 @@ export async function postJson(path, payload) {
   return body;
 }
 
-async function send(path, init, timeoutMs) {
+async function send(path, init, timeoutMs, signal) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
+  signal?.addEventListener('abort', () => abort.abort(), { once: true });
   try {
     return await fetch(new URL(path, BASE), {
       ...init,

@@ -4,6 +4,7 @@
 import { ApiError, Unreachable, getJson, postJson, token } from './api.js';
 import { duration, statusLabel, count } from './format.js';
 import { Overview, ServicePage, connecting, emptyRegistry, noMatch, renderSummary, setChildren } from './render.js';
+import { ConfigFollower, ConfigPanel } from './config.js';
 
 /** How long the server holds a /stages poll when nothing changes. */
 const WAIT_SECONDS = 25;
@@ -33,6 +34,8 @@ const state = {
 
 const overview = new Overview();
 let servicePage = null;
+/** The open service page's configuration: its panel and the long-poll that follows it. */
+let config = null;
 let retryNow = () => {};
 
 // ---------------------------------------------------------------- following the registry
@@ -283,21 +286,36 @@ function draw() {
     if (servicePage?.service !== route.service) {
       servicePage = new ServicePage(route.service);
     }
+    followConfig(route.service);
     const views = state.stages.flatMap((s) =>
       s.services.filter((e) => e.service === route.service).map((e) => ({ stage: s.name, view: e.view })));
-    const shown = servicePage.render(views, p, state.pending);
+    const shown = servicePage.render(views, p, state.pending, config.follower.state.index);
+    config.panel.render(config.follower.state, views.flatMap((v) => v.view.instances));
     if ($('page-title').firstChild !== servicePage.head) $('page-title').replaceChildren(servicePage.head);
     $('shown').textContent = shown.total === 0 ? '' : `${count(shown.shown)} of ${count(shown.total)} instances`;
-    setChildren(view, [servicePage.root]);
+    setChildren(view, [servicePage.root, config.panel.root]);
   } else if (state.stages.length === 0) {
+    followConfig(null);
     setChildren(view, [emptyRegistry()]);
   } else {
+    followConfig(null);
     const shown = overview.render(state.stages, p);
     $('shown').textContent = shown.matched > shown.shown
       ? `${count(shown.shown)} of ${count(shown.matched)} matching services shown: narrow the filter`
       : `${count(shown.shown)} of ${count(shown.total)} services`;
     setChildren(view, [shown.shown > 0 ? overview.root : noMatch($('filter').value.trim(), clearFilters)]);
   }
+}
+
+/** Follows the configuration of the service shown, and only that one. */
+function followConfig(service) {
+  if (config?.service === service) return;
+  config?.follower.stop();
+  config = service === null ? null : {
+    service,
+    panel: new ConfigPanel(service, notify, openToken),
+    follower: new ConfigFollower(service, render),
+  };
 }
 
 function renderHealth() {

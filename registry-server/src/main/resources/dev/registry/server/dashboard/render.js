@@ -223,7 +223,7 @@ export class ServicePage {
     this.table = h('table', { class: 'grid instances' },
       h('caption', { class: 'sr-only' }, `Instances of ${service}`),
       h('thead', {}, h('tr', {},
-        ['Status', 'Address', 'ID', 'Stage', 'Metadata', 'Registered', 'Lease ends', 'Actions'].map((c) =>
+        ['Status', 'Address', 'ID', 'Stage', 'Metadata', 'Config', 'Registered', 'Lease ends', 'Actions'].map((c) =>
           h('th', { scope: 'col' }, c)))),
       this.tbody);
     this.empty = h('p', { class: 'empty-line' });
@@ -235,9 +235,10 @@ export class ServicePage {
    * @param views [{stage, view}] of this service, by stage
    * @param prefs as for the overview
    * @param pending keys of instances with a write in flight
+   * @param configIndex the service's configuration index, null while unknown
    * @return {shown, total}
    */
-  render(views, prefs, pending) {
+  render(views, prefs, pending, configIndex = null) {
     const live = new Set();
     const rows = [];
     let total = 0;
@@ -254,6 +255,7 @@ export class ServicePage {
         }
         row.instance = instance;
         row.at = view.at;
+        renderApplied(row.config, instance.config_index, configIndex);
         for (const button of row.buttons) {
           // aria-disabled, not disabled: a disabled button would drop the keyboard focus.
           button.setAttribute('aria-disabled', String(pending.has(key)));
@@ -309,6 +311,7 @@ function instanceRow(service, stage, instance, index) {
     'aria-label': `Deregister ${instance.address} (${stage})`,
   }, 'Deregister');
   const metadata = Object.entries(instance.metadata ?? {}).sort(([a], [b]) => compare(a, b));
+  const config = h('td', { class: 'c-config', 'data-label': 'Config' });
   const since = h('td', { class: 'c-time', 'data-label': 'Registered' });
   const lease = h('td', { class: 'c-time', 'data-label': 'Lease ends' });
   const tr = h('tr', { dataset: { stage, instance: instance.id, status: instance.status } },
@@ -320,11 +323,20 @@ function instanceRow(service, stage, instance, index) {
       metadata.length === 0 ? h('span', { class: 'muted' }, '—')
         : h('ul', { class: 'chips' }, metadata.map(([k, v]) =>
           h('li', { class: 'chip', title: `${k}=${v}` }, h('span', { class: 'chip-key' }, k), '=', h('span', { class: 'chip-value' }, v))))),
+    config,
     since,
     lease,
     h('td', { class: 'c-actions', 'data-label': 'Actions' }, h('div', {}, toggle, remove)));
   const haystack = [instance.address, instance.id, stage, instance.status, ...metadata.flat()].join('\u0000').toLowerCase();
-  return { key, index, tr, since, lease, buttons: [toggle, remove], haystack, problem: instance.status !== 'UP', instance, at: 0 };
+  return { key, index, tr, config, since, lease, buttons: [toggle, remove], haystack, problem: instance.status !== 'UP', instance, at: 0 };
+}
+
+/** The configuration index an instance reports it has applied, marked when it is not the service's. */
+function renderApplied(cell, applied, current) {
+  const text = applied === null || applied === undefined ? '—'
+    : current !== null && applied !== current ? `${count(applied)} (not ${count(current)})` : count(applied);
+  if (cell.textContent !== text) cell.textContent = text;
+  cell.classList.toggle('late', current !== null && applied !== current);
 }
 
 function matchesInstance(row, prefs) {
