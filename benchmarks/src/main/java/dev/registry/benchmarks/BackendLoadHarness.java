@@ -222,6 +222,16 @@ public final class BackendLoadHarness {
     }
 
     @Override
+    public long maxAnswerBytes() {
+      return 8L << 20;
+    }
+
+    @Override
+    public int maxInstancesPerView() {
+      return 20_000;
+    }
+
+    @Override
     public HttpTransport transport() {
       return transport;
     }

@@ -266,6 +266,16 @@ final class ClientContext implements BackendContext {
     return clock;
   }
 
+  @Override
+  public long maxAnswerBytes() {
+    return settings.maxAnswerBytes();
+  }
+
+  @Override
+  public int maxInstancesPerView() {
+    return settings.maxInstancesPerView();
+  }
+
   /**
    * The user's transport, else one made now: the JDK's for an inline client (no OkHttp on the
    * Lambda path), OkHttp's for a background one, either trusting the builder's certificates.
@@ -282,10 +292,12 @@ final class ClientContext implements BackendContext {
         if (settings.transport() != null) {
           transport = settings.transport();
         } else if (inline) {
-          transport = trusted.isEmpty() ? new UrlConnectionTransport() : UrlConnectionTransport.trusting(trusted);
+          long limit = settings.maxAnswerBytes();
+          transport = trusted.isEmpty()
+              ? new UrlConnectionTransport(limit) : UrlConnectionTransport.trusting(trusted, limit);
         } else {
           ownedTransport = new OkHttpTransport((okhttp3.OkHttpClient) settings.okHttpClient(),
-              "registry-client-watch-" + id, trusted);
+              "registry-client-watch-" + id, trusted, settings.maxAnswerBytes());
           transport = ownedTransport;
         }
       }

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * ({@code Call.execute()}); asynchronous ones (long-polls) on a dispatcher of our own, whose
  * named daemon threads are sized for one long-poll per watched service: OkHttp's default
  * dispatcher allows 5 calls per host, so a sixth watch would starve. Read and write timeouts
- * are off; each call is bounded by its own call timeout (longer than a long-poll's wait).
+ * are off; each call is bounded by its own call timeout (longer than a long-poll's wait), and
+ * each answer by the client's {@code maxAnswerBytes}, while it is read ({@link BoundedBody}).
  */
 final class OkHttpTransport implements HttpTransport, AutoCloseable {
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
@@ -35,14 +36,17 @@ final class OkHttpTransport implements HttpTransport, AutoCloseable {
   private final OkHttpClient async;
   private final ExecutorService asyncExecutor;
   private final boolean ownsPool;
+  private final long maxAnswerBytes;
 
   /**
    * @param shared a client to derive ours from (sharing its connection pool), or null
    * @param threadPrefix the name prefix of the long-poll threads
    * @param trusted the certificates https URLs must chain to; empty for the JVM's defaults
+   * @param maxAnswerBytes the largest body of an answer read
    */
   OkHttpTransport(@Nullable OkHttpClient shared, String threadPrefix,
-      java.util.List<java.security.cert.X509Certificate> trusted) {
+      java.util.List<java.security.cert.X509Certificate> trusted, long maxAnswerBytes) {
+    this.maxAnswerBytes = maxAnswerBytes;
     OkHttpClient.Builder base = shared != null ? shared.newBuilder() : new OkHttpClient.Builder();
     if (!trusted.isEmpty()) {
       TrustedTls tls = new TrustedTls(trusted);
@@ -112,9 +116,11 @@ final class OkHttpTransport implements HttpTransport, AutoCloseable {
     return builder.build();
   }
 
-  private static TransportResponse toResponse(Response response) throws IOException {
+  private TransportResponse toResponse(Response response) throws IOException {
     ResponseBody body = response.body();
-    return new TransportResponse(response.code(), body.string());
+    Request request = response.request();
+    return new TransportResponse(response.code(), BoundedBody.read(body.byteStream(),
+        body.contentLength(), maxAnswerBytes, "the answer to " + request.method() + " " + request.url()));
   }
 
   /** Stops our long-poll threads; closes idle connections only when the pool is ours. */

@@ -120,6 +120,10 @@ public final class RegistryClient extends BaseClient {
     static final Duration DEFAULT_SNAPSHOT_MAX_AGE = Duration.ofHours(24);
     /** The longest maximum age of the snapshot file: 3650 days. */
     static final Duration LONGEST_SNAPSHOT_MAX_AGE = Duration.ofDays(3650);
+    /** The largest answer read by default: 8 MiB (docs/reliability.md, "A broken or hostile registry"). */
+    static final long DEFAULT_MAX_ANSWER_BYTES = 8L << 20;
+    /** The most instances of a view by default: twice the reference server's own limit. */
+    static final int DEFAULT_MAX_INSTANCES_PER_VIEW = 20_000;
 
     private final List<URI> registryUrls = new ArrayList<>();
     private @Nullable RegistryBackendProvider backend;
@@ -148,6 +152,9 @@ public final class RegistryClient extends BaseClient {
     private @Nullable Path snapshotFile;
     private Duration snapshotMaxAge = DEFAULT_SNAPSHOT_MAX_AGE;
     private final List<X509Certificate> trustedCertificates = new ArrayList<>();
+    private long maxAnswerBytes = DEFAULT_MAX_ANSWER_BYTES;
+    private int maxInstancesPerView = DEFAULT_MAX_INSTANCES_PER_VIEW;
+    private boolean allowLinkLocalAddresses;
 
     Builder() {}
 
@@ -409,7 +416,9 @@ public final class RegistryClient extends BaseClient {
      * one on OkHttp for a background client, one on the JDK's {@code HttpURLConnection} for an
      * inline client (nothing to load beyond {@code java.base}). The client never closes a
      * transport given here. Cannot be combined with {@link #okHttpClient} or
-     * {@link #trustedCertificates(List)}: a transport of one's own sets up its own TLS.
+     * {@link #trustedCertificates(List)}: a transport of one's own sets up its own TLS. It
+     * reads answers its own way: bound their size there ({@link #maxAnswerBytes} bounds the
+     * default transports').
      *
      * @param transport the transport
      * @return this builder
@@ -560,6 +569,63 @@ public final class RegistryClient extends BaseClient {
     }
 
     /**
+     * Sets the most bytes of one answer of the registry the client reads (and of the snapshot
+     * file). The default transports stop reading an answer past it and fail the call with a
+     * {@link RegistryUnavailableException} naming the limit, so a broken or hostile registry
+     * cannot fill the heap; the cached views stay as they were. A transport given to
+     * {@link #transport} reads answers its own way and should bound them itself. Default 8 MiB:
+     * the reference server's answer for a service at its instance limit (10,000) with about
+     * 800 bytes of fields and metadata per instance. Reading an answer takes up to about 20 times
+     * its size in heap while it is parsed; raise the limit with the heap.
+     *
+     * @param maxAnswerBytes at least 64 KiB (65536)
+     * @return this builder
+     * @throws IllegalArgumentException if smaller than 64 KiB
+     */
+    public Builder maxAnswerBytes(long maxAnswerBytes) {
+      if (maxAnswerBytes < 65_536) {
+        throw new IllegalArgumentException("maxAnswerBytes must be >= 65536: " + maxAnswerBytes);
+      }
+      this.maxAnswerBytes = maxAnswerBytes;
+      return this;
+    }
+
+    /**
+     * Sets the most instances one view may hold. A view the registry answers with more is
+     * refused whole: a first lookup fails with a {@link RegistryUnavailableException} naming
+     * the limit, and a view already cached stays as it was, marked stale. Default 20,000, twice
+     * the reference server's own limit of instances per service.
+     *
+     * @param maxInstancesPerView at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxInstancesPerView(int maxInstancesPerView) {
+      if (maxInstancesPerView < 1) {
+        throw new IllegalArgumentException("maxInstancesPerView must be >= 1: " + maxInstancesPerView);
+      }
+      this.maxInstancesPerView = maxInstancesPerView;
+      return this;
+    }
+
+    /**
+     * Sets whether instances at link-local addresses ({@code 169.254.0.0/16}, {@code fe80::/10})
+     * and cloud metadata addresses ({@code fd00:ec2::254}, the metadata host names), in any
+     * notation, are kept in views. Off by default: such instances are left out of every view
+     * (and logged once per service and address), because a call sent there is a server-side
+     * request forgery, and the reference server refuses to register them; a registry that does
+     * not (the seed's, an etcd cluster) may still hand them out. Turn it on only where services
+     * really live at link-local addresses.
+     *
+     * @param allow whether to keep them
+     * @return this builder
+     */
+    public Builder allowLinkLocalAddresses(boolean allow) {
+      this.allowLinkLocalAddresses = allow;
+      return this;
+    }
+
+    /**
      * Builds a background client: heartbeats on a scheduler thread, views kept fresh by the
      * registry's watch. Does no I/O and starts no thread.
      *
@@ -602,7 +668,7 @@ public final class RegistryClient extends BaseClient {
           idleTimeout, longPollWait, requestTimeout, deregisterTimeout, retryPolicy, clock,
           scheduler, eventListener, loadBalancer, shutdownHook, transport, okHttpClient, token,
           ejectAfter, ejectionTime, snapshotFile, snapshotMaxAge, List.copyOf(trustedCertificates), region,
-          client);
+          client, maxAnswerBytes, maxInstancesPerView, allowLinkLocalAddresses);
     }
   }
 }

@@ -69,7 +69,8 @@ public record ServiceInstance(
     requireNonNull(status, "status");
     requireNonNull(metadata, "metadata");
     Names.checkMetadata(metadata);
-    metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    // No map of its own when empty: a view of many instances without metadata costs less heap.
+    metadata = metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 
   /**

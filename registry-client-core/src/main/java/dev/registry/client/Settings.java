@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param trustedCertificates what https registry URLs must chain to; empty for the JVM's store
  * @param region the region configuration is read for, or null for none
  * @param client the client (tenant) configuration is read for, or null for none
+ * @param maxAnswerBytes the largest answer (and snapshot file) read, in bytes
+ * @param maxInstancesPerView the most instances a view may hold
+ * @param allowLinkLocalAddresses whether instances at link-local and metadata addresses are kept
  */
 record Settings(
     List<URI> registryUrls,
@@ -50,7 +53,10 @@ record Settings(
     Duration snapshotMaxAge,
     List<X509Certificate> trustedCertificates,
     @Nullable String region,
-    @Nullable String client) {
+    @Nullable String client,
+    long maxAnswerBytes,
+    int maxInstancesPerView,
+    boolean allowLinkLocalAddresses) {
 
   /**
    * Checks the options against each other, as the builder's build methods promise, and rounds

@@ -34,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  * last confirmed that view (the client's clock). The age a cold start compares with the
  * maximum age is the view's; a line without {@code saved_at} has no known age and is never
  * served. Readers skip fields they do not know.
+ *
+ * <p>The file is read like an answer of the registry: at most the client's
+ * {@code maxAnswerBytes}, the rest refused (docs/reliability.md, "A broken or hostile
+ * registry"); a write past that size is warned about, since it could not be read back.
  */
 final class SnapshotFile {
 
@@ -42,6 +46,7 @@ final class SnapshotFile {
 
   private final Path file;
   private final Path temp;
+  private final long maxBytes;
   /** Views confirmed longer ago than this are not served at a cold start. */
   private final Duration maxAge;
   private final long maxAgeMillis;
@@ -52,14 +57,17 @@ final class SnapshotFile {
   private final Object writeLock = new Object();
   private volatile @Nullable Map<String, Saved> loaded;
   private boolean warnedWrite;
+  private boolean warnedSize;
   private final Set<String> warnedTooOld = ConcurrentHashMap.newKeySet();
 
   /**
    * @param maxAge the oldest confirmation of a view that a cold start still serves; the file is
    *     rewritten with the views' new confirmation times every tenth of it
+   * @param maxBytes the largest file read back
    */
-  SnapshotFile(Path file, Duration maxAge) {
+  SnapshotFile(Path file, Duration maxAge, long maxBytes) {
     this.maxAge = maxAge;
+    this.maxBytes = maxBytes;
     this.maxAgeMillis = maxAge.toMillis();
     this.resaveMillis = Math.max(1, maxAgeMillis / 10);
     this.file = file.toAbsolutePath();
@@ -87,7 +95,13 @@ final class SnapshotFile {
     }
     synchronized (writeLock) {
       try {
-        Files.writeString(temp, out, StandardCharsets.UTF_8);
+        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > maxBytes && !warnedSize) {
+          warnedSize = true;
+          log().warn("The view snapshot {} is {} bytes, more than maxAnswerBytes ({}): a cold start"
+              + " would not read it back; raise maxAnswerBytes", file, bytes.length, maxBytes);
+        }
+        Files.write(temp, bytes);
         try {
           Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -113,10 +127,13 @@ final class SnapshotFile {
   }
 
   private Map<String, Saved> read() {
+    // The count of instances is the views' business (Admission); the file is bounded by size.
     Map<String, Saved> views = new HashMap<>();
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      long size = Files.size(file);
+      lines = BoundedBody.read(Files.newInputStream(file), size, maxBytes, "the view snapshot " + file)
+          .lines().toList();
     } catch (NoSuchFileException e) {
       return views;
     } catch (IOException | RuntimeException e) {
@@ -157,7 +174,7 @@ final class SnapshotFile {
     if (savedAt != null && !(savedAt instanceof Long)) {
       throw new IOException("saved_at of the saved view of " + service + " is not an integer: " + savedAt);
     }
-    return new Saved(JsonViews.view(fields, service, stage),
+    return new Saved(JsonViews.view(fields, service, stage, Integer.MAX_VALUE),
         savedAt == null ? Long.MIN_VALUE : (Long) savedAt);
   }
 

@@ -3,7 +3,6 @@ package dev.registry.client;
 import dev.registry.client.spi.HttpTransport;
 import dev.registry.client.spi.TransportRequest;
 import dev.registry.client.spi.TransportResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * sends a handful of short blocking requests; keep-alive is the JDK's own.
  *
  * <p>The request's timeout bounds the connect, then every read by what remains of it: the
- * whole call is bounded by about twice the timeout at worst (a server trickling bytes).
+ * whole call is bounded by about twice the timeout at worst (a server trickling bytes). An
+ * answer's body is bounded by the client's {@code maxAnswerBytes} while it is read
+ * ({@link BoundedBody}).
  * {@link #sendAsync} runs the call on a new daemon thread ({@code registry-client-http-N}); the
  * inline client never calls it. Stateless and thread-safe.
  *
@@ -38,14 +39,20 @@ final class UrlConnectionTransport implements HttpTransport {
 
   /** The certificates https connections trust, or null for the JVM's default store. */
   private final @Nullable TrustedTls tls;
+  private final long maxAnswerBytes;
 
-  /** Creates the transport. No I/O. */
-  UrlConnectionTransport() {
-    this.tls = null;
+  /**
+   * Creates the transport. No I/O.
+   *
+   * @param maxAnswerBytes the largest body of an answer read
+   */
+  UrlConnectionTransport(long maxAnswerBytes) {
+    this(null, maxAnswerBytes);
   }
 
-  private UrlConnectionTransport(TrustedTls tls) {
+  private UrlConnectionTransport(@Nullable TrustedTls tls, long maxAnswerBytes) {
     this.tls = tls;
+    this.maxAnswerBytes = maxAnswerBytes;
   }
 
   /**
@@ -53,11 +60,12 @@ final class UrlConnectionTransport implements HttpTransport {
    * nothing else (host names still verified). Sets up the SSL context now.
    *
    * @param certificates one or more certificates
+   * @param maxAnswerBytes the largest body of an answer read
    * @return a new transport
    * @throws IllegalStateException if the JDK cannot set up TLS over them
    */
-  static UrlConnectionTransport trusting(List<X509Certificate> certificates) {
-    return new UrlConnectionTransport(new TrustedTls(certificates));
+  static UrlConnectionTransport trusting(List<X509Certificate> certificates, long maxAnswerBytes) {
+    return new UrlConnectionTransport(new TrustedTls(certificates), maxAnswerBytes);
   }
 
   @Override
@@ -88,7 +96,9 @@ final class UrlConnectionTransport implements HttpTransport {
       connection.setReadTimeout(remainingMillis(deadline, request));
       int code = connection.getResponseCode();
       InputStream in = code >= 400 ? connection.getErrorStream() : connection.getInputStream();
-      return new TransportResponse(code, in == null ? "" : read(in));
+      return new TransportResponse(code, in == null ? "" : BoundedBody.read(in,
+          connection.getContentLengthLong(), maxAnswerBytes,
+          "the answer to " + request.method() + " " + request.uri()));
     } catch (SocketTimeoutException e) {
       connection.disconnect();
       throw e;
@@ -123,17 +133,6 @@ final class UrlConnectionTransport implements HttpTransport {
           "timeout " + request.timeout() + ": " + request.method() + " " + request.uri());
     }
     return (int) Math.min(Integer.MAX_VALUE, millis);
-  }
-
-  private static String read(InputStream in) throws IOException {
-    try (in) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-      byte[] buffer = new byte[4096];
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        out.write(buffer, 0, n);
-      }
-      return out.toString(StandardCharsets.UTF_8);
-    }
   }
 
   @Override

@@ -20,14 +20,16 @@ import org.jspecify.annotations.Nullable;
 final class Views {
   private final ClientContext ctx;
   private final ViewCache cache;
+  private final Admission admission;
   private final @Nullable SnapshotFile snapshotFile;
 
   Views(ClientContext ctx) {
     this.ctx = ctx;
     Settings settings = ctx.settings;
     this.cache = new ViewCache(settings.idleTimeout(), ctx.clock, ctx.events, ctx.inline());
+    this.admission = new Admission(settings.maxInstancesPerView(), settings.allowLinkLocalAddresses());
     this.snapshotFile = settings.snapshotFile() == null ? null
-        : new SnapshotFile(settings.snapshotFile(), settings.snapshotMaxAge());
+        : new SnapshotFile(settings.snapshotFile(), settings.snapshotMaxAge(), settings.maxAnswerBytes());
   }
 
   /** The hot path: the cached holder, or null. */
@@ -58,8 +60,9 @@ final class Views {
       }
       StageViews answer;
       try {
-        answer = ctx.call(ClientContext.NO_DEADLINE,
-            timeout -> ctx.backend().discover(holder.service, holder.stage, timeout));
+        // Admitted within the attempt, so that a view past the limit fails the lookup.
+        answer = ctx.call(ClientContext.NO_DEADLINE, timeout -> admitted(holder,
+            ctx.backend().discover(holder.service, holder.stage, timeout)));
       } catch (RegistryException e) {
         serveSaved(holder, e);
         return true;
@@ -85,11 +88,26 @@ final class Views {
     }
     // Index 0, so that the watch's first answer from the registry replaces it at once. It keeps
     // its saved time, so that a rewrite of the file does not make it younger.
+    ServiceView old;
+    try {
+      old = admission.admit(saved.view());
+    } catch (RegistryUnavailableException tooLarge) {
+      e.addSuppressed(tooLarge);
+      throw e;
+    }
     log().info("Registry unreachable; serving {} from the snapshot {} (saved {} ago)", holder,
         file, Duration.ofMillis(now - saved.savedAtMillis()));
-    ServiceView old = saved.view();
     holder.apply(new ServiceView(old.service(), old.stage(), 0, old.instances(), true), now,
         saved.savedAtMillis());
+  }
+
+  /** {@code answer}, once the view of {@code holder}'s service in it is one the client takes. */
+  private StageViews admitted(ViewHolder holder, StageViews answer) {
+    ServiceView view = answer.views().get(holder.service);
+    if (view != null) {
+      admission.admit(view);
+    }
+    return answer;
   }
 
   /**
@@ -186,8 +204,16 @@ final class Views {
       holder.confirm(now);
       return false;
     }
+    ServiceView admitted;
+    try {
+      admitted = admission.admit(view);
+    } catch (RegistryUnavailableException e) {
+      admission.refused(e);
+      holder.markStale(now);
+      return false;
+    }
     ctx.counters.refreshes.increment();
-    return holder.apply(view, now);
+    return holder.apply(admitted, now);
   }
 
   /**

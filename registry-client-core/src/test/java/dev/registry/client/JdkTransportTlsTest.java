@@ -92,7 +92,7 @@ class JdkTransportTlsTest {
         certificates.add((X509Certificate) c);
       }
     }
-    return UrlConnectionTransport.trusting(certificates);
+    return UrlConnectionTransport.trusting(certificates, 8L << 20);
   }
 
   @Test

@@ -51,7 +51,7 @@ class StageWatchTest {
 
   /** Records every asynchronous call (the long-polls) while it is in flight. */
   static final class RecordingTransport implements HttpTransport, AutoCloseable {
-    private final OkHttpTransport delegate = new OkHttpTransport(null, "stage-poll-test-watch", List.of());
+    private final OkHttpTransport delegate = new OkHttpTransport(null, "stage-poll-test-watch", List.of(), 8L << 20);
     final Set<TransportRequest> inFlight = ConcurrentHashMap.newKeySet();
     final List<TransportRequest> sent = new CopyOnWriteArrayList<>();
 

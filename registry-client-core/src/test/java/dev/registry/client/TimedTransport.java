@@ -18,7 +18,7 @@ final class TimedTransport implements HttpTransport, AutoCloseable {
     }
   }
 
-  private final OkHttpTransport delegate = new OkHttpTransport(null, "timed-transport-watch", java.util.List.of());
+  private final OkHttpTransport delegate = new OkHttpTransport(null, "timed-transport-watch", java.util.List.of(), 8L << 20);
   final List<Call> calls = new CopyOnWriteArrayList<>();
 
   @Override

@@ -23,8 +23,8 @@ class TransportMethodsTest {
   @StartStop final MockWebServer server = new MockWebServer();
 
   private static HttpTransport transport(String name) {
-    return name.equals("okhttp") ? new OkHttpTransport(null, "transport-methods-test", List.of())
-        : new UrlConnectionTransport();
+    return name.equals("okhttp") ? new OkHttpTransport(null, "transport-methods-test", List.of(), 8L << 20)
+        : new UrlConnectionTransport(8L << 20);
   }
 
   @ParameterizedTest

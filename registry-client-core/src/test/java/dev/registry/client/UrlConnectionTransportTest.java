@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The light JDK transport, on the wire. */
 class UrlConnectionTransportTest {
   @StartStop final MockWebServer server = new MockWebServer();
-  final HttpTransport transport = new UrlConnectionTransport();
+  final HttpTransport transport = new UrlConnectionTransport(8L << 20);
 
   TransportRequest request(String method, String path, String body, Duration timeout) {
     return new TransportRequest(method, server.url(path).uri(), body, timeout);

@@ -100,6 +100,7 @@ public final class RegistryAutoConfiguration {
         .leaseTtl(properties.getLeaseTtl())
         .deregisterTimeout(properties.getDeregisterTimeout())
         .ejection(properties.getEjectAfter(), properties.getEjectionTime())
+        .allowLinkLocalAddresses(properties.isAllowLinkLocalAddresses())
         .shutdownHook(false);
     if (properties.getHeartbeatInterval() != null) {
       builder.heartbeatInterval(properties.getHeartbeatInterval());

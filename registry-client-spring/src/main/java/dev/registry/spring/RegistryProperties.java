@@ -142,6 +142,13 @@ public class RegistryProperties implements Validator, EnvironmentAware {
    */
   private boolean register = true;
 
+  /**
+   * Whether instances at link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10,
+   * fd00:ec2::254, metadata.google.internal, in any notation) are kept in discovery. Off, they
+   * are left out and logged once: a call sent there reaches the host's metadata service.
+   */
+  private boolean allowLinkLocalAddresses;
+
   /** The registry's Spring Cloud DiscoveryClient. */
   private final Discovery discovery = new Discovery();
 
@@ -371,5 +378,13 @@ public class RegistryProperties implements Validator, EnvironmentAware {
 
   public Discovery getDiscovery() {
     return discovery;
+  }
+
+  public boolean isAllowLinkLocalAddresses() {
+    return allowLinkLocalAddresses;
+  }
+
+  public void setAllowLinkLocalAddresses(boolean allowLinkLocalAddresses) {
+    this.allowLinkLocalAddresses = allowLinkLocalAddresses;
   }
 }

@@ -30,7 +30,8 @@ class ConfigurationMetadataTest {
         "registry.heartbeat-interval", "registry.request-timeout", "registry.token", "registry.trusted-certificates",
         "registry.deregister-timeout",
         "registry.propagation-wait", "registry.eject-after", "registry.ejection-time",
-        "registry.register", "registry.discovery.order", "registry.region", "registry.client");
+        "registry.register", "registry.discovery.order", "registry.region", "registry.client",
+        "registry.allow-link-local-addresses");
     assertThat(properties.get("registry.eject-after").path("defaultValue").asInt()).isEqualTo(3);
     assertThat(properties.get("registry.ejection-time").path("defaultValue").asString()).isEqualTo("30s");
     assertThat(properties.get("registry.lease-ttl").path("type").asString())

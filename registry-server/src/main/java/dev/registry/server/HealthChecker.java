@@ -1,5 +1,6 @@
 package dev.registry.server;
 
+import dev.registry.address.AddressPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -327,7 +328,7 @@ final class HealthChecker implements Journal, AutoCloseable {
         try {
           List<InetSocketAddress> allowed = new ArrayList<>();
           for (InetAddress a : InetAddress.getAllByName(host)) {
-            if (!denyLinkLocal || AddressPolicy.deniedResolved(a) == null) {
+            if (!denyLinkLocal || AddressPolicy.denied(a).isEmpty()) {
               allowed.add(new InetSocketAddress(a, port));
             }
           }

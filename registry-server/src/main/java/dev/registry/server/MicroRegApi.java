@@ -2,11 +2,13 @@ package dev.registry.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registry.address.AddressPolicy;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -95,10 +97,10 @@ final class MicroRegApi {
     }
     String address = RequestBody.address(address(host, port));
     if (denyLinkLocal) {
-      String denied = AddressPolicy.denied(address);
-      if (denied != null) {
-        throw new XmlRpc.Fault(XmlRpc.INVALID_PARAMS, "register: the address must not be " + denied
-            + " (see --allow-link-local): " + address);
+      Optional<String> denied = AddressPolicy.denied(URI.create(address));
+      if (denied.isPresent()) {
+        throw new XmlRpc.Fault(XmlRpc.INVALID_PARAMS, "register: the address must not be "
+            + denied.get() + " (see --allow-link-local): " + address);
       }
     }
     if (!registry.view(name, STAGE).isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.registry.server;
 
+import dev.registry.address.AddressPolicy;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,11 +144,10 @@ final class RegistryHandler extends Handler.Abstract.NonBlocking {
     String service = body.service();
     String address = body.address();
     if (denyLinkLocal) {
-      String denied = AddressPolicy.denied(address);
-      if (denied != null) {
+      AddressPolicy.denied(URI.create(address)).ifPresent(denied -> {
         throw new ApiException(400, "address_denied",
             "address must not be " + denied + " (see --allow-link-local): " + RequestBody.quote(address));
-      }
+      });
     }
     String secret = body.instanceSecret(secretHeader);
     Registry.Registration registration = new Registry.Registration(

@@ -3,6 +3,7 @@ package dev.registry.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.address.AddressPolicy;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -123,11 +124,11 @@ class HealthCheckTest {
 
   @Test
   void aNameThatResolvesToALinkLocalOrMetadataAddressIsNeverConnectedTo() throws Exception {
-    assertThat(AddressPolicy.deniedResolved(InetAddress.getByName("169.254.169.254"))).isNotNull();
-    assertThat(AddressPolicy.deniedResolved(InetAddress.getByName("fe80::1"))).isNotNull();
-    assertThat(AddressPolicy.deniedResolved(InetAddress.getByName("fd00:ec2::254"))).isNotNull();
-    assertThat(AddressPolicy.deniedResolved(InetAddress.getByName("127.0.0.1"))).isNull();
-    assertThat(AddressPolicy.deniedResolved(InetAddress.getByName("10.1.2.3"))).isNull();
+    assertThat(AddressPolicy.denied(InetAddress.getByName("169.254.169.254"))).isPresent();
+    assertThat(AddressPolicy.denied(InetAddress.getByName("fe80::1"))).isPresent();
+    assertThat(AddressPolicy.denied(InetAddress.getByName("fd00:ec2::254"))).isPresent();
+    assertThat(AddressPolicy.denied(InetAddress.getByName("127.0.0.1"))).isEmpty();
+    assertThat(AddressPolicy.denied(InetAddress.getByName("10.1.2.3"))).isEmpty();
   }
 
   @Test

@@ -58,7 +58,7 @@ class LambdaExamplesTest {
   LambdaRegistry lambda(List<URI> registry, String service, URI address) {
     lambda = LambdaRegistry.create(new LambdaSettings(registry, null,
         Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMillis(500), true, service,
-        address, null, Duration.ofMinutes(15), null, null, false, null, null));
+        address, null, Duration.ofMinutes(15), null, null, false, null, null, false));
     return lambda;
   }
 

@@ -136,7 +136,7 @@ final class HttpRegistryBackend implements RegistryBackend {
       throw refusal(x);
     }
     try {
-      return Optional.of(JsonCodec.catalog(x.response.body(), stage));
+      return Optional.of(JsonCodec.catalog(x.response.body(), stage, context.maxInstancesPerView()));
     } catch (IOException e) {
       throw unreadable(x, e);
     }
@@ -242,7 +242,7 @@ final class HttpRegistryBackend implements RegistryBackend {
         throw refusal(x);
       }
       try {
-        return JsonCodec.serviceCatalog(x.response.body(), stage);
+        return JsonCodec.serviceCatalog(x.response.body(), stage, context.maxInstancesPerView());
       } catch (IOException e) {
         throw unreadable(x, e);
       }
@@ -343,7 +343,7 @@ final class HttpRegistryBackend implements RegistryBackend {
     int code = x.response.code();
     if (code == 200 || (code == 404 && isUnknown(x.response))) {
       try {
-        return JsonCodec.view(x.response.body(), service, stage);
+        return JsonCodec.view(x.response.body(), service, stage, context.maxInstancesPerView());
       } catch (IOException e) {
         throw unreadable(x, e);
       }

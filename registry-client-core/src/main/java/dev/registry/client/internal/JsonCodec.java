@@ -147,15 +147,16 @@ final class JsonCodec {
    * instance). Strict about its structure ({@link JsonViews}), so a cut, garbled or
    * misdirected answer never becomes a view.
    */
-  static ServiceView view(String body, String service, String stage) throws IOException {
-    return JsonViews.view(JsonViews.object(Json.parse(body), "a view of " + service), service, stage);
+  static ServiceView view(String body, String service, String stage, int maxInstances) throws IOException {
+    return JsonViews.view(JsonViews.object(Json.parse(body), "a view of " + service), service, stage,
+        maxInstances);
   }
 
   /** Reads a catalog answer ({@code GET /catalog}): every service of the stage, complete. */
-  static StageViews catalog(String body, String stage) throws IOException {
+  static StageViews catalog(String body, String stage, int maxInstances) throws IOException {
     Map<?, ?> catalog = JsonViews.object(Json.parse(body), "a catalog");
     return new StageViews(stage, index(catalog, "the catalog of stage " + stage), epoch(catalog), true,
-        JsonViews.views(catalog, stage));
+        JsonViews.views(catalog, stage, maxInstances));
   }
 
   /**
@@ -168,13 +169,14 @@ final class JsonCodec {
    * Reads an answer of {@code GET /catalog?services=}: null when it carries no {@code delta}
    * (a registry that ignored the list and answered its whole catalog).
    */
-  static @Nullable ServiceCatalog serviceCatalog(String body, String stage) throws IOException {
+  static @Nullable ServiceCatalog serviceCatalog(String body, String stage, int maxInstances)
+      throws IOException {
     Map<?, ?> catalog = JsonViews.object(Json.parse(body), "a catalog");
     if (!(catalog.get("delta") instanceof Boolean delta)) {
       return null;
     }
     return new ServiceCatalog(delta, new StageViews(stage, index(catalog, "the catalog of stage " + stage),
-        epoch(catalog), false, JsonViews.views(catalog, stage)));
+        epoch(catalog), false, JsonViews.views(catalog, stage, maxInstances)));
   }
 
   private static long index(Map<?, ?> answer, String of) throws IOException {

@@ -70,6 +70,26 @@ public interface BackendContext {
   Clock clock();
 
   /**
+   * Returns the most bytes of one answer the client reads ({@code Builder.maxAnswerBytes}, 8 MiB
+   * by default). The {@link #transport()} stops reading an answer past it and fails the call;
+   * a backend that reads from connections of its own (a stream) bounds what it holds by it too,
+   * failing with a {@link dev.registry.client.RegistryUnavailableException} that names it.
+   *
+   * @return the limit, in bytes
+   */
+  long maxAnswerBytes();
+
+  /**
+   * Returns the most instances one view may hold ({@code Builder.maxInstancesPerView}, 20,000 by
+   * default). The core refuses a longer view whatever the backend; a backend that reads views
+   * from a document refuses it before reading its instances ({@link JsonViews#view}), so that a
+   * hostile answer costs no more than its list.
+   *
+   * @return the limit, at least 1
+   */
+  int maxInstancesPerView();
+
+  /**
    * Returns the client's HTTP transport, made at the first call of this method when the user
    * gave none: on OkHttp for a background client, on the JDK's {@code HttpURLConnection} for an
    * inline one (AWS Lambda). The client closes it; the backend does not.

@@ -15,7 +15,9 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>One abstract method, {@link #sendAsync}; {@link #send} has a default on top of it.
  * Implementations must be thread-safe. A transport given to the builder belongs to the
- * caller: the client never closes it.
+ * caller: the client never closes it. The core's transports stop reading an answer past
+ * {@link BackendContext#maxAnswerBytes()} and fail the call with an {@link IOException}
+ * naming the limit; a transport of one's own should bound what it reads likewise.
  */
 @FunctionalInterface
 public interface HttpTransport {

@@ -2,6 +2,7 @@ package dev.registry.client.spi;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * etcd gateway's answers, a document in an object store). It reads a whole document into plain
  * values ({@link Map} in document order, {@link List}, {@link String}, {@link Long} for
  * integers that fit, {@link Double} for other numbers, {@link Boolean}, null) and writes
- * objects of string, number and string-map fields. About as fast as a streaming parser on
+ * objects of string, number and string-map fields. Empty objects and arrays are read as
+ * immutable empty ones, and a field name repeated in a document is held once, so that what a
+ * document costs in heap stays within a small multiple of its length (docs/reliability.md). About as fast as a streaming parser on
  * documents of this size, and it loads two classes where jackson-core's {@code JsonFactory}
  * loads some seventy at its first use, which an AWS Lambda cold start pays for
  * (docs/benchmarks.md). {@link JsonViews} reads and writes instances and views in the wire's
@@ -24,9 +27,12 @@ import org.jspecify.annotations.Nullable;
 public final class Json {
   /** Deeper than any document of the wire; bounds the recursion on hostile input. */
   private static final int MAX_DEPTH = 64;
+  /** Field names kept once per parse: a wire document repeats a handful of them per instance. */
+  private static final int MAX_NAMES = 1024;
 
   private final String text;
   private int pos;
+  private final Map<String, String> names = new HashMap<>();
 
   private Json(String text) {
     this.text = text;
@@ -86,18 +92,18 @@ public final class Json {
 
   private Map<String, @Nullable Object> object(int depth) throws IOException {
     pos++; // {
-    Map<String, @Nullable Object> map = new LinkedHashMap<>();
     skipWhitespace();
     if (peek() == '}') {
       pos++;
-      return map;
+      return Map.of();
     }
+    Map<String, @Nullable Object> map = new LinkedHashMap<>();
     while (true) {
       skipWhitespace();
       if (peek() != '"') {
         throw error("expected a field name");
       }
-      String name = string();
+      String name = name(string());
       skipWhitespace();
       expect(':');
       skipWhitespace();
@@ -115,12 +121,12 @@ public final class Json {
 
   private List<@Nullable Object> array(int depth) throws IOException {
     pos++; // [
-    List<@Nullable Object> list = new ArrayList<>();
     skipWhitespace();
     if (peek() == ']') {
       pos++;
-      return list;
+      return List.of();
     }
+    List<@Nullable Object> list = new ArrayList<>();
     while (true) {
       skipWhitespace();
       list.add(value(depth + 1));
@@ -133,6 +139,18 @@ public final class Json {
         throw error("expected ',' or ']'");
       }
     }
+  }
+
+  /** The one copy of a field name in this document (past {@link #MAX_NAMES} names, itself). */
+  private String name(String name) {
+    String held = names.get(name);
+    if (held != null) {
+      return held;
+    }
+    if (names.size() < MAX_NAMES) {
+      names.put(name, name);
+    }
+    return name;
   }
 
   private String string() throws IOException {

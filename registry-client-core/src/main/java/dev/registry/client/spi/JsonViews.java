@@ -1,5 +1,6 @@
 package dev.registry.client.spi;
 
+import dev.registry.address.AddressPolicy;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.client.Status;
@@ -23,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * not an integer, a {@code service} other than the one asked about, an instance without id or
  * address, or a field that breaks the naming rules of {@link ServiceInstance} is an
  * {@link IOException}, so a cut, garbled or misdirected document never becomes a view. A
- * status this client does not know reads as {@link Status#DOWN}: never chosen.
+ * status this client does not know reads as {@link Status#DOWN}: never chosen. An address whose
+ * IPv4 host is written in another notation than a dotted quad is read as the dotted quad
+ * ({@link AddressPolicy#canonical}).
  *
  * <p>Stateless and thread-safe.
  */
@@ -52,10 +55,15 @@ public final class JsonViews {
    * @param fields the view object's fields
    * @param service the service asked about
    * @param stage the stage asked about
+   * @param maxInstances the most instances the view may hold ({@link
+   *     BackendContext#maxInstancesPerView()}): a longer list is refused before any instance of it
+   *     is read
    * @return the view, not stale
-   * @throws IOException if the object is not a view of {@code service}
+   * @throws IOException if the object is not a view of {@code service}, or lists more than
+   *     {@code maxInstances} instances (the message names the limit)
    */
-  public static ServiceView view(Map<?, ?> fields, String service, String stage) throws IOException {
+  public static ServiceView view(Map<?, ?> fields, String service, String stage, int maxInstances)
+      throws IOException {
     try {
       Object index = fields.get("index");
       if (index != null && !(index instanceof Long)) {
@@ -68,6 +76,10 @@ public final class JsonViews {
       List<ServiceInstance> instances = new ArrayList<>();
       Object listed = fields.get("instances");
       if (listed instanceof List<?> list) {
+        if (list.size() > maxInstances) {
+          throw new IOException("the view of " + service + " lists " + list.size()
+              + " instances, more than the client's maxInstancesPerView (" + maxInstances + ")");
+        }
         for (Object item : list) {
           if (!(item instanceof Map<?, ?> instance)) {
             throw new IOException("instances of " + service + " hold a " + item);
@@ -89,16 +101,18 @@ public final class JsonViews {
    *
    * @param catalog the catalog object's fields
    * @param stage the stage asked about
+   * @param maxInstances the most instances one view may hold (see {@link #view})
    * @return the views by service name (mutable, in order)
-   * @throws IOException if an entry is not a view
+   * @throws IOException if an entry is not a view, or lists too many instances
    */
-  public static Map<String, ServiceView> views(Map<?, ?> catalog, String stage) throws IOException {
+  public static Map<String, ServiceView> views(Map<?, ?> catalog, String stage, int maxInstances)
+      throws IOException {
     Map<String, ServiceView> views = new LinkedHashMap<>();
     if (catalog.get("services") instanceof Map<?, ?> services) {
       for (Map.Entry<?, ?> e : services.entrySet()) {
         String service = (String) e.getKey();
         views.put(service, view(object(e.getValue(), "service " + service + " of the catalog"),
-            service, stage));
+            service, stage, maxInstances));
       }
     }
     return views;
@@ -142,7 +156,10 @@ public final class JsonViews {
         }
       }
     }
-    return new ServiceInstance(service, id, URI.create(address), theStage, status, metadata);
+    // An IPv4 host in another notation (0xA9FEA9FE, 0251.0376.0251.0376, a trailing dot) is
+    // written as the dotted quad a caller would connect to, so that it is checked as what it is.
+    return new ServiceInstance(service, id, AddressPolicy.canonical(URI.create(address)), theStage,
+        status, metadata);
   }
 
   private static Status status(String text) {

@@ -67,7 +67,7 @@ class JsonTest {
   }
 
   static ServiceView view(String body, String service, String stage) throws IOException {
-    return JsonViews.view(JsonViews.object(Json.parse(body), "a view"), service, stage);
+    return JsonViews.view(JsonViews.object(Json.parse(body), "a view"), service, stage, 20_000);
   }
 
   @Test

@@ -124,7 +124,7 @@ final class EtcdBackend implements RegistryBackend {
   public StageViews discover(String service, String stage, Duration timeout) {
     Range range = gateway.range(keyspace.service(stage, service), timeout);
     return new StageViews(stage, range.revision(), range.clusterId(), true,
-        Map.of(service, Instances.view(service, stage, range.kvs())));
+        Map.of(service, Instances.view(service, stage, range.kvs(), context.maxInstancesPerView())));
   }
 
   @Override
@@ -165,7 +165,7 @@ final class EtcdBackend implements RegistryBackend {
 
   synchronized Streams streams() {
     if (streams == null) {
-      streams = new Streams(context.trustedCertificates(), context.requestTimeout());
+      streams = new Streams(context.trustedCertificates(), context.requestTimeout(), context.maxAnswerBytes());
     }
     return streams;
   }
@@ -186,7 +186,7 @@ final class EtcdBackend implements RegistryBackend {
       }
     }
     Map<String, ServiceView> views = new LinkedHashMap<>();
-    byService.forEach((service, keys) -> views.put(service, Instances.view(service, stage, keys)));
+    byService.forEach((service, keys) -> views.put(service, Instances.view(service, stage, keys, context.maxInstancesPerView())));
     return views;
   }
 

@@ -2,7 +2,6 @@ package dev.registry.client.etcd;
 
 import dev.registry.client.RegistryException;
 import dev.registry.client.RegistryUnavailableException;
-import dev.registry.client.ServiceView;
 import dev.registry.client.Watch;
 import dev.registry.client.spi.StageViews;
 import dev.registry.client.spi.WatchListener;
@@ -87,21 +86,26 @@ final class EtcdWatch implements Watch, WatchStream.Listener {
       fail(e);
       return;
     }
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      keys.clear();
-      for (KeyValue kv : range.kvs()) {
-        if (watched(kv.key())) {
-          keys.put(kv.key(), kv);
+    try {
+      synchronized (this) {
+        if (closed) {
+          return;
         }
+        keys.clear();
+        for (KeyValue kv : range.kvs()) {
+          if (watched(kv.key())) {
+            keys.put(kv.key(), kv);
+          }
+        }
+        resume = range.revision() + 1;
+        clusterId = range.clusterId();
+        outbox.add(new StageViews(stage, range.revision(), clusterId, true,
+            backend.views(stage, List.copyOf(keys.values()), services)));
+        openStream();
       }
-      resume = range.revision() + 1;
-      clusterId = range.clusterId();
-      outbox.add(new StageViews(stage, range.revision(), clusterId, true,
-          backend.views(stage, List.copyOf(keys.values()), services)));
-      openStream();
+    } catch (RegistryException e) { // a view past the client's limits
+      fail(e);
+      return;
     }
     tell();
   }
@@ -139,6 +143,7 @@ final class EtcdWatch implements Watch, WatchStream.Listener {
 
   @Override
   public void changed(List<WatchStream.Change> changes, long revision) {
+    @Nullable RegistryException tooLarge = null;
     synchronized (this) {
       if (closed) {
         return;
@@ -166,8 +171,15 @@ final class EtcdWatch implements Watch, WatchStream.Listener {
           ofChanged.add(kv);
         }
       }
-      Map<String, ServiceView> views = new LinkedHashMap<>(backend.views(stage, ofChanged, changed));
-      outbox.add(new StageViews(stage, revision, clusterId, false, views));
+      try {
+        outbox.add(new StageViews(stage, revision, clusterId, false,
+            new LinkedHashMap<>(backend.views(stage, ofChanged, changed))));
+      } catch (RegistryException e) { // a view past the client's limits
+        tooLarge = e;
+      }
+    }
+    if (tooLarge != null) {
+      fail(tooLarge);
     }
     tell();
   }

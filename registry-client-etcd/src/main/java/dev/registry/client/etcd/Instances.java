@@ -1,5 +1,6 @@
 package dev.registry.client.etcd;
 
+import dev.registry.client.RegistryUnavailableException;
 import dev.registry.client.ServiceInstance;
 import dev.registry.client.ServiceView;
 import dev.registry.client.spi.Json;
@@ -36,15 +37,21 @@ final class Instances {
    * revision among them (0 for none), so that a view read afresh equals the same view kept up by
    * a watch. A value that is not an instance of the service (another writer's key under the
    * prefix) is left out, and logged at debug.
+   *
+   * @throws RegistryUnavailableException if there are more keys than {@code maxInstances}
    */
-  static ServiceView view(String service, String stage, Collection<KeyValue> keys) {
+  static ServiceView view(String service, String stage, Collection<KeyValue> keys, int maxInstances) {
+    if (keys.size() > maxInstances) {
+      throw new RegistryUnavailableException("etcd holds " + keys.size() + " instances of " + service
+          + "@" + stage + ", more than the client's maxInstancesPerView (" + maxInstances + ")", 200, null);
+    }
     List<Object> instances = new ArrayList<>(keys.size());
     long index = 0;
     for (KeyValue kv : keys) {
       try {
         Object parsed = Json.parse(kv.value());
         // Checked one by one, so that one bad value does not hide the service.
-        JsonViews.view(Map.of("instances", List.of(parsed)), service, stage);
+        JsonViews.view(Map.of("instances", List.of(parsed)), service, stage, 1);
         instances.add(parsed);
         index = Math.max(index, kv.modRevision());
       } catch (IOException e) {
@@ -52,7 +59,7 @@ final class Instances {
       }
     }
     try {
-      return JsonViews.view(Map.of("index", index, "instances", instances), service, stage);
+      return JsonViews.view(Map.of("index", index, "instances", instances), service, stage, maxInstances);
     } catch (IOException e) {
       throw new IllegalStateException("instances checked one by one failed together: " + e, e);
     }

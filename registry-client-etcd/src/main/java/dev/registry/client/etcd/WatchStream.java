@@ -1,7 +1,5 @@
 package dev.registry.client.etcd;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.registry.client.RegistryException;
 import dev.registry.client.RegistryRejectedException;
 import dev.registry.client.RegistryUnavailableException;
@@ -282,8 +280,8 @@ final class WatchStream implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.ofString(body));
       headers.forEach(request::header);
       call = streams.client().sendAsync(request.build(), info -> info.statusCode() == 200
-              ? HttpResponse.BodySubscribers.fromLineSubscriber(this)
-              : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(UTF_8),
+              ? streams.lines(this)
+              : HttpResponse.BodySubscribers.mapping(streams.firstLine(),
                   error -> refused(info.statusCode(), error)))
           .whenComplete((response, failure) -> {
             if (failure != null && !cancelled) {

@@ -16,7 +16,7 @@ class GatewayAuthTest {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   @RegisterExtension static final EtcdCluster etcd = EtcdCluster.members(1);
-  static final Streams streams = new Streams(java.util.List.of(), TIMEOUT);
+  static final Streams streams = new Streams(java.util.List.of(), TIMEOUT, 8L << 20);
 
   final String prefix = "/auth/" + UUID.randomUUID() + "/";
   final TestTransport transport = new TestTransport();

@@ -17,7 +17,7 @@ class WatchStreamTest {
   static final Duration LONG_IDLE = Duration.ofSeconds(30);
 
   @RegisterExtension static final EtcdCluster etcd = EtcdCluster.members(1);
-  static final Streams streams = new Streams(java.util.List.of(), TIMEOUT);
+  static final Streams streams = new Streams(java.util.List.of(), TIMEOUT, 8L << 20);
 
   final String prefix = "/watch/" + UUID.randomUUID() + "/";
   final TestTransport transport = new TestTransport();

@@ -67,6 +67,10 @@ import org.jspecify.annotations.Nullable;
  *     configuration</td><td>{@code AWS_REGION}, which Lambda sets</td></tr>
  * <tr><td>{@code REGISTRY_CLIENT} ({@code client})</td><td>the client (a tenant) of the
  *     function's configuration</td><td>none</td></tr>
+ * <tr><td>{@code REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES} ({@code allowLinkLocalAddresses})</td>
+ *     <td>keep instances at link-local and cloud metadata addresses in views (see
+ *     {@link RegistryClient.Builder#allowLinkLocalAddresses}); off, they are left out, since a
+ *     call sent there reaches the function's metadata service</td><td>{@code false}</td></tr>
  * </table>
  *
  * <p>The values are checked by the core's {@link RegistryClient.Builder} and
@@ -91,6 +95,7 @@ import org.jspecify.annotations.Nullable;
  * @param config {@code REGISTRY_CONFIG}
  * @param region {@code REGISTRY_REGION} (else {@code AWS_REGION}), or null for none
  * @param client {@code REGISTRY_CLIENT}, or null for none
+ * @param allowLinkLocalAddresses {@code REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES}
  */
 public record LambdaSettings(
     List<URI> registryUrls,
@@ -107,7 +112,8 @@ public record LambdaSettings(
     @Nullable Path trustedCertificates,
     boolean config,
     @Nullable String region,
-    @Nullable String client) {
+    @Nullable String client,
+    boolean allowLinkLocalAddresses) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -144,7 +150,8 @@ public record LambdaSettings(
    */
   public LambdaSettings withTrustedCertificates(@Nullable Path pemFile) {
     return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
-        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile, config, region, client);
+        serviceName, serviceAddress, instanceId, leaseTtl, token, pemFile, config, region, client,
+        allowLinkLocalAddresses);
   }
 
   /**
@@ -158,7 +165,8 @@ public record LambdaSettings(
    */
   public LambdaSettings withConfig(@Nullable String region, @Nullable String client) {
     return new LambdaSettings(registryUrls, stage, cacheTtl, requestTimeout, workBudget, warmUp,
-        serviceName, serviceAddress, instanceId, leaseTtl, token, trustedCertificates, true, region, client);
+        serviceName, serviceAddress, instanceId, leaseTtl, token, trustedCertificates, true, region,
+        client, allowLinkLocalAddresses);
   }
 
   /**
@@ -170,7 +178,7 @@ public record LambdaSettings(
   public static LambdaSettings of(URI... registryUrls) {
     return new LambdaSettings(List.of(registryUrls), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15), null, null, false, null, null);
+        Duration.ofMinutes(15), null, null, false, null, null, false);
   }
 
   /**
@@ -262,7 +270,8 @@ public record LambdaSettings(
         pem == null ? null : Path.of(pem),
         bool(env, "REGISTRY_CONFIG", false),
         region,
-        client);
+        client,
+        bool(env, "REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES", false));
   }
 
   /**
@@ -315,7 +324,8 @@ public record LambdaSettings(
    */
   public RegistryClient.Builder clientBuilder() {
     RegistryClient.Builder builder =
-        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, region, client);
+        coreBuilder(registryUrls, stage, cacheTtl, requestTimeout, leaseTtl, token, region, client)
+            .allowLinkLocalAddresses(allowLinkLocalAddresses);
     if (trustedCertificates != null) {
       try {
         builder.trustedCertificates(trustedCertificates);
@@ -365,7 +375,8 @@ public record LambdaSettings(
         + ", warmUp=" + warmUp + ", serviceName=" + serviceName + ", serviceAddress="
         + serviceAddress + ", instanceId=" + instanceId + ", leaseTtl=" + leaseTtl + ", token="
         + (token == null ? "none" : "(set)") + ", trustedCertificates=" + trustedCertificates
-        + ", config=" + config + ", region=" + region + ", client=" + client + "]";
+        + ", config=" + config + ", region=" + region + ", client=" + client
+        + ", allowLinkLocalAddresses=" + allowLinkLocalAddresses + "]";
   }
 
   /**

@@ -62,7 +62,7 @@ class DiscoveryRequestHandlerTest {
   LambdaSettings settings(String stage, String service, URI address) {
     return new LambdaSettings(List.of(server.url("/").uri()), stage, Duration.ofSeconds(30),
         Duration.ofMillis(500), Duration.ofMillis(500), true, service, address, null,
-        Duration.ofSeconds(60), null, null, false, null, null);
+        Duration.ofSeconds(60), null, null, false, null, null, false);
   }
 
   PaymentTarget handler(LambdaSettings settings) {
@@ -72,6 +72,30 @@ class DiscoveryRequestHandlerTest {
 
   PaymentTarget handler() {
     return handler(settings(null, null, null));
+  }
+
+  @Test
+  void anInstanceAtTheMetadataAddressIsNeverChosenUnlessTheSettingsAllowIt() {
+    registry.answer("/catalog", FakeRegistry.json(200, "{\"stage\":\"default\",\"index\":5,"
+        + "\"services\":{\"payment-service\":{\"index\":5,\"instances\":["
+        + "{\"id\":\"imds\",\"address\":\"http://169.254.169.254/latest/meta-data/\"},"
+        + "{\"id\":\"good\",\"address\":\"http://10.0.0.1:80\"}]}}}"));
+    PaymentTarget handler = handler();
+    for (int i = 0; i < 10; i++) {
+      assertThat(handler.handleRequest("x", TestContext.unqualified()))
+          .isEqualTo("default http://10.0.0.1:80");
+    }
+    lambda.close();
+
+    LambdaSettings allowing = LambdaSettings.fromEnvironment(java.util.Map.of(
+        "REGISTRY_URLS", server.url("/").toString(), "REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES", "true"));
+    PaymentTarget open = handler(allowing);
+    java.util.Set<String> chosen = new java.util.HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      chosen.add(open.handleRequest("x", TestContext.unqualified()));
+    }
+    assertThat(chosen).containsExactlyInAnyOrder("default http://10.0.0.1:80",
+        "default http://169.254.169.254/latest/meta-data/");
   }
 
   @Test

@@ -25,6 +25,7 @@ class LambdaSettingsTest {
     assertThat(s.warmUp()).isTrue();
     assertThat(s.selfRegistration()).isFalse();
     assertThat(s.leaseTtl()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(s.allowLinkLocalAddresses()).isFalse();
   }
 
   @Test
@@ -52,6 +53,8 @@ class LambdaSettingsTest {
     assertThat(s.serviceAddress()).isEqualTo(URI.create("https://orders.example.test/prod"));
     assertThat(s.instanceId()).isEqualTo("orders-api");
     assertThat(s.leaseTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(LambdaSettings.fromEnvironment(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001",
+        "REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES", "true")).allowLinkLocalAddresses()).isTrue();
   }
 
   @Test

@@ -30,7 +30,7 @@ class RegistrationResourceTest {
   final RegistryServer server = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
   final LambdaSettings settings = new LambdaSettings(List.of(server.uri()), null,
       Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(300), true, null, null, null,
-      Duration.ofMinutes(30), null, null, false, null, null);
+      Duration.ofMinutes(30), null, null, false, null, null, false);
   final RegistrationResource resource = new RegistrationResource(settings);
   final InlineRegistryClient reader = RegistryClient.builder().registryUris(List.of(server.uri()))
       .refreshInterval(Duration.ofMillis(1)).buildInline();

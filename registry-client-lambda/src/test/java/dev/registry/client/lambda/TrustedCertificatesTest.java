@@ -120,7 +120,7 @@ class TrustedCertificatesTest {
   void settingsWithoutCertificatesTrustTheDefaultsAndWithTrustedCertificatesSetsTheFile() {
     LambdaSettings plain = new LambdaSettings(List.of(server.uri()), null, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofMillis(300), true, null, null, null,
-        Duration.ofMinutes(15), null, null, false, null, null);
+        Duration.ofMinutes(15), null, null, false, null, null, false);
     assertThat(plain.trustedCertificates()).isNull();
     assertThat(plain).isEqualTo(LambdaSettings.of(server.uri()));
 

@@ -74,7 +74,7 @@ class S3LambdaTest {
   private static LambdaSettings settings(String service, URI address) {
     return new LambdaSettings(List.of(URI.create(url(relay.endpoint()))), null,
         Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5), true, service,
-        address, null, Duration.ofMinutes(15), null, null, false, null, null);
+        address, null, Duration.ofMinutes(15), null, null, false, null, null, false);
   }
 
   /** The user's function: the addresses of the two services it calls. */
