@@ -28,8 +28,8 @@ abstract class BaseClient implements ServiceLookup, AutoCloseable {
     this.views = new Views(ctx);
     this.watcher = background ? new Watcher(ctx, views) : null;
     this.leases = new Leases(ctx, this::appliedConfig);
-    this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), new Picker(ctx), watcher, this::configs,
-        settings.stage());
+    this.lookups = new StageLookup(ctx, views, new Ejection(ctx, views), new Picker(ctx), new OtherStages(ctx),
+        watcher, this::configs, settings.stage());
     ctx.events.fire(l -> l.clientBuilt(ctx.counters::snapshot));
   }
 

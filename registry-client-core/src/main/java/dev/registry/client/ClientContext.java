@@ -63,7 +63,7 @@ final class ClientContext implements BackendContext {
   ClientContext(Settings settings, @Nullable Runnable periodic) {
     this.settings = settings;
     this.clock = settings.clock();
-    this.events = new Events(settings.eventListener());
+    this.events = new Events(settings.eventListener(), settings.registryUrls());
     this.retrying = new Retrying(settings.retryPolicy());
     this.periodic = periodic;
     this.inline = periodic == null;

@@ -52,18 +52,21 @@ final class Ejections {
    * success.
    *
    * @param up the service's UP instances now
-   * @return whether this report ejected the instance
+   * @return what the report did to the instance's ejection
    */
-  boolean record(String id, Outcome outcome, List<ServiceInstance> up, Routing routing) {
+  Change record(String id, Outcome outcome, List<ServiceInstance> up, Routing routing) {
     if (outcome == Outcome.CANCELLED) {
-      return false;
+      return Change.NONE;
     }
     if (routing.ejectOn.contains(outcome)) {
-      return reportFailure(id, up, routing.clock.millis(), routing.ejectAfter, routing.ejectionMillis);
+      return reportFailure(id, up, routing.clock.millis(), routing.ejectAfter, routing.ejectionMillis)
+          ? Change.EJECTED : Change.NONE;
     }
-    reportSuccess(id);
-    return false;
+    return reportSuccess(id) ? Change.RETURNED : Change.NONE;
   }
+
+  /** What a report did: nothing to tell, ejected the instance, or ended its ejection. */
+  enum Change { NONE, EJECTED, RETURNED }
 
   /**
    * A failed call to instance {@code id}: after {@code ejectAfter} in a row it is ejected until
@@ -95,15 +98,22 @@ final class Ejections {
     }
   }
 
-  /** A call to instance {@code id} worked: its failures and any ejection end. */
-  private void reportSuccess(String id) {
+  /**
+   * A call to instance {@code id} worked: its failures and any ejection end.
+   *
+   * @return whether it had been ejected since its last success (it is back)
+   */
+  private boolean reportSuccess(String id) {
     if (byId.isEmpty()) {
-      return;
+      return false;
     }
     synchronized (byId) {
-      if (byId.remove(id) != null) {
-        changed();
+      Health removed = byId.remove(id);
+      if (removed == null) {
+        return false;
       }
+      changed();
+      return removed.ejectedUntil != 0;
     }
   }
 

@@ -2,6 +2,8 @@ package dev.registry.client;
 
 import static dev.registry.client.Logs.log;
 
+import java.net.URI;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -13,10 +15,19 @@ import org.jspecify.annotations.Nullable;
 final class Events {
 
   private final EventListener listener;
+  private final List<URI> registryUrls;
   private final AtomicBoolean registryUp = new AtomicBoolean(true);
+  /** Whether a view was ever cached: the outage's WARN says whether lookups still answer. */
+  private volatile boolean viewCached;
 
-  Events(EventListener listener) {
+  Events(EventListener listener, List<URI> registryUrls) {
     this.listener = listener;
+    this.registryUrls = registryUrls;
+  }
+
+  /** A view entered the cache. */
+  void viewCached() {
+    viewCached = true;
   }
 
   void fire(Consumer<EventListener> event) {
@@ -50,7 +61,7 @@ final class Events {
   /** A call to the registry succeeded. */
   void registryReachable() {
     if (registryUp.compareAndSet(false, true)) {
-      log().info("Registry reachable again");
+      log().info("Registry reachable again at {}", registryUrls);
       fire(EventListener::registryAvailable);
     }
   }
@@ -59,8 +70,13 @@ final class Events {
   void registryFailed(RegistryException cause) {
     if (cause instanceof RegistryUnavailableException
         && registryUp.compareAndSet(true, false)) {
-      log().warn("Registry unreachable, serving cached views until it is back: {}",
-          cause.getMessage());
+      if (viewCached) {
+        log().warn("Registry unreachable, serving cached views until it is back: {}",
+            cause.getMessage());
+      } else {
+        log().warn("Registry unreachable, and nothing is cached yet (lookups fail until it"
+            + " answers): {}", cause.getMessage());
+      }
       fire(l -> l.registryUnavailable(cause));
     }
   }

@@ -60,6 +60,11 @@ final class Names {
       throw new IllegalArgumentException(
           what + " must be an absolute http(s) URI with a host: '" + value + "'");
     }
+    int port = value.getPort();
+    if (port != -1 && (port < 1 || port > 65535)) {
+      throw new IllegalArgumentException(
+          what + " must have a port from 1 to 65535: " + port + " in '" + value + "'");
+    }
     return value;
   }
 

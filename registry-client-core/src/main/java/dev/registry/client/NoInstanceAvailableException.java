@@ -1,8 +1,12 @@
 package dev.registry.client;
 
+import java.util.List;
+
 /**
  * {@link RegistryClient#choose(String)} found no {@link Status#UP} instance of the service.
- * Thrown instead of returning null.
+ * Thrown instead of returning null. When the service has no instance at all in the stage looked
+ * in but has some in others, the message names them ("... in stage 'caller'; it is registered
+ * in stage(s) 'greeting'"): a client looking in the wrong stage is the common cause.
  */
 public class NoInstanceAvailableException extends RegistryException {
   private static final long serialVersionUID = 1L;
@@ -11,6 +15,8 @@ public class NoInstanceAvailableException extends RegistryException {
   private final String service;
   /** Serialized: see the accessor. */
   private final String stage;
+  /** Serialized: see the accessor. */
+  private final List<String> otherStages;
 
   /**
    * Creates an exception.
@@ -19,9 +25,32 @@ public class NoInstanceAvailableException extends RegistryException {
    * @param stage the stage looked in
    */
   public NoInstanceAvailableException(String service, String stage) {
-    super("No UP instance of service '" + service + "' in stage '" + stage + "'");
+    this(service, stage, List.of());
+  }
+
+  /**
+   * Creates an exception that names where else the service is registered.
+   *
+   * @param service the service looked up
+   * @param stage the stage looked in
+   * @param otherStages the stages in which the service has instances; empty when none, or when
+   *     the registry could not tell (copied)
+   */
+  public NoInstanceAvailableException(String service, String stage, List<String> otherStages) {
+    super("No UP instance of service '" + service + "' in stage '" + stage + "'"
+        + (otherStages.isEmpty() ? "" : "; it is registered in " + stages(otherStages)));
     this.service = service;
     this.stage = stage;
+    this.otherStages = List.copyOf(otherStages);
+  }
+
+  /** {@code stage(s) 'a', 'b'}, as the message and the client's log say it. */
+  static String stages(List<String> stages) {
+    StringBuilder named = new StringBuilder("stage(s) ");
+    for (int i = 0; i < stages.size(); i++) {
+      named.append(i == 0 ? "'" : ", '").append(stages.get(i)).append('\'');
+    }
+    return named.toString();
   }
 
   /**
@@ -40,5 +69,16 @@ public class NoInstanceAvailableException extends RegistryException {
    */
   public String stage() {
     return stage;
+  }
+
+  /**
+   * Returns the other stages in which the service has instances, when the stage looked in has
+   * none.
+   *
+   * @return the stages, sorted; empty when the service has instances in the stage looked in
+   *     (none of them UP), none anywhere, or the registry could not tell
+   */
+  public List<String> otherStages() {
+    return otherStages;
   }
 }

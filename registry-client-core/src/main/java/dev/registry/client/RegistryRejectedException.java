@@ -3,8 +3,10 @@ package dev.registry.client;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The registry refused a request (a 4xx answer other than 404 and 429, such as 400
- * {@code invalid_field}). Retrying the same request would not help, so the client does not.
+ * The registry refused a request (a 4xx answer other than 429 and the 404 of an unknown service
+ * or instance, such as 400 {@code invalid_field}), or the URL is not a registry at all (a 404
+ * for a route that does not exist, code {@code not_found}: a wrong path in the registry URL).
+ * Retrying the same request would not help, so the client does not.
  */
 public class RegistryRejectedException extends RegistryException {
   private static final long serialVersionUID = 1L;

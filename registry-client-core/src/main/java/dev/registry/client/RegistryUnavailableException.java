@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The registry could not be reached, or answered with a transient failure (a connection
- * error, a timeout, a 5xx, a 429, or a 404 for a route). The client retries these.
+ * error, a timeout, a 5xx, a 429). The client retries these.
  */
 public class RegistryUnavailableException extends RegistryException {
   private static final long serialVersionUID = 1L;

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * Every blocking call to the registry goes through here: resilience4j {@link Retry} with
  * exponential backoff and full jitter (a random wait in {@code [0, bound]}), retrying only
- * {@link RegistryUnavailableException} (connection failures, timeouts, 5xx, 429, 404 for a
- * route). Refusals (other 4xx) go straight through.
+ * {@link RegistryUnavailableException} (connection failures, timeouts, 5xx, 429). Refusals
+ * (other 4xx, and a 404 for a route, which says the URL is not a registry) go straight through.
  *
  * <p>A policy of one attempt ({@link RetryPolicy#none()}, the Lambda adapter's) calls straight
  * through and never loads resilience4j; otherwise the {@link Retry} is built at the first call,

@@ -181,8 +181,10 @@ public record ServiceInstance(
     /**
      * Sets where the instance serves. Required.
      *
-     * @param address an absolute http(s) URI with a host
+     * @param address an absolute http(s) URI with a host and, if it has a port, one from 1 to
+     *     65535
      * @return this builder
+     * @throws IllegalArgumentException if it is not; the message names the value
      */
     public Builder address(URI address) {
       this.address = Names.checkHttpUri("address", address);
@@ -192,8 +194,10 @@ public record ServiceInstance(
     /**
      * Sets where the instance serves. Required.
      *
-     * @param address an absolute http(s) URI with a host, as a string
+     * @param address an absolute http(s) URI with a host and, if it has a port, one from 1 to
+     *     65535, as a string
      * @return this builder
+     * @throws IllegalArgumentException if it is not; the message names the value
      */
     public Builder address(String address) {
       this.address = Names.parseHttpUri("address", address);

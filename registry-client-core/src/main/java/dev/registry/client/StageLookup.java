@@ -19,18 +19,20 @@ final class StageLookup implements ServiceLookup {
   private final Views views;
   private final Ejection ejection;
   private final Picker picker;
+  private final OtherStages otherStages;
   private final @Nullable Watcher watcher;
   /** The configuration room, made at its first use. */
   private final Supplier<Configs> configs;
   private final String stage;
   private final long refreshMillis;
 
-  StageLookup(ClientContext ctx, Views views, Ejection ejection, Picker picker,
+  StageLookup(ClientContext ctx, Views views, Ejection ejection, Picker picker, OtherStages otherStages,
       @Nullable Watcher watcher, Supplier<Configs> configs, String stage) {
     this.ctx = ctx;
     this.views = views;
     this.ejection = ejection;
     this.picker = picker;
+    this.otherStages = otherStages;
     this.watcher = watcher;
     this.configs = configs;
     this.stage = stage;
@@ -52,7 +54,7 @@ final class StageLookup implements ServiceLookup {
   private ViewHolder.Snapshot withInstances(ViewHolder holder) {
     ViewHolder.Snapshot snapshot = requireNonNull(holder.snapshot());
     if (snapshot.up().isEmpty()) {
-      throw new NoInstanceAvailableException(holder.service, stage);
+      throw new NoInstanceAvailableException(holder.service, stage, otherStages.of(holder));
     }
     return snapshot;
   }
@@ -90,6 +92,8 @@ final class StageLookup implements ServiceLookup {
     holder = views.holder(service, stage);
     if (!views.load(holder)) {
       ctx.counters.cacheHits.increment();
+    } else {
+      otherStages.of(holder); // an empty first answer: one WARN names the stages it is in
     }
     if (watcher != null) {
       watcher.watch(holder);
@@ -167,7 +171,8 @@ final class StageLookup implements ServiceLookup {
 
   @Override
   public ServiceLookup inStage(String other) {
-    return new StageLookup(ctx, views, ejection, picker, watcher, configs, Names.checkName("stage", other));
+    return new StageLookup(ctx, views, ejection, picker, otherStages, watcher, configs,
+        Names.checkName("stage", other));
   }
 
   @Override

@@ -54,6 +54,8 @@ final class ViewHolder {
   private @Nullable ServiceView answered;
   private @Nullable String run;
   private RestartGrace.Kept kept = RestartGrace.Kept.NONE;
+  /** Where else the service was registered when last asked ({@link OtherStages}), or null. */
+  volatile OtherStages.@Nullable Answer otherStages;
   /** The cache's bookkeeping: looked up since its last clean-up (see {@link ViewCache}). */
   volatile boolean accessed;
   /** The cache's bookkeeping, inline only: when the entry was last read, clock millis. */
@@ -132,6 +134,9 @@ final class ViewHolder {
         : ZoneSplit.of(routing.zone, next.instances(), upList, loads);
     loads.retain(upList);
     snapshot = new Snapshot(next, upList, zones, kept.untilMillis());
+    if (old == null) {
+      events.viewCached();
+    }
     changed(next);
     return true;
   }
@@ -159,10 +164,19 @@ final class ViewHolder {
    */
   void report(ServiceInstance instance, Outcome outcome) {
     Snapshot s = snapshot;
-    if (s != null && instance.service().equals(service)
-        && ejections.record(instance.id(), outcome, s.up(), routing)) {
-      log().debug("Ejected {} {} for {} ms after {}", service, instance.id(), routing.ejectionMillis, outcome);
-      events.fire(l -> l.instanceEjected(instance, Duration.ofMillis(routing.ejectionMillis)));
+    if (s == null || !instance.service().equals(service)) {
+      return;
+    }
+    Duration ejectionTime = Duration.ofMillis(routing.ejectionMillis);
+    switch (ejections.record(instance.id(), outcome, s.up(), routing)) {
+      case EJECTED -> {
+        log().info("Ejected {} instance {} at {} for {}: {} failed calls in a row (the last: {})", service,
+            instance.id(), instance.address(), ejectionTime, routing.ejectAfter, outcome);
+        events.fire(l -> l.instanceEjected(instance, ejectionTime));
+      }
+      case RETURNED -> log().info("{} instance {} at {} answered again after its ejection; back in rotation",
+          service, instance.id(), instance.address());
+      case NONE -> { }
     }
   }
 

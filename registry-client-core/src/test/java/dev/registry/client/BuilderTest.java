@@ -78,6 +78,17 @@ class BuilderTest {
   }
 
   @Test
+  void anAddressWithAPortOutside1To65535IsRejectedNamingThePort() {
+    assertThatThrownBy(() -> ServiceInstance.builder("svc").address("http://127.0.0.1:70000"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("address must have a port from 1 to 65535: 70000 in 'http://127.0.0.1:70000'");
+    assertThatThrownBy(() -> ServiceInstance.builder("svc").address(java.net.URI.create("http://h:0/x")))
+        .hasMessageContaining("port from 1 to 65535: 0");
+    ServiceInstance.builder("svc").address("http://127.0.0.1:65535");
+    ServiceInstance.builder("svc").address("http://127.0.0.1");
+  }
+
+  @Test
   void aServiceInstanceNeedsAnAddressAndKeepsItsMetadataImmutableAndInOrder() {
     assertThatThrownBy(() -> ServiceInstance.builder("svc").build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("svc");

@@ -55,6 +55,26 @@ class EjectionTest {
   }
 
   @Test
+  void anEjectionAndTheInstancesReturnAreOneInfoLineEach() {
+    startFour();
+    ServiceInstance a = instance("a");
+    try (LogLines log = new LogLines()) {
+      for (int i = 0; i < 3; i++) {
+        client.report(a, Outcome.CONNECTION_FAILURE);
+      }
+      client.report(a, Outcome.CONNECTION_FAILURE); // ejected already: no second line
+      clock.advance(Duration.ofSeconds(30));
+      client.report(a, Outcome.SUCCESS);
+      client.report(a, Outcome.SUCCESS); // back already: no second line
+
+      assertThat(log.containing("Ejected payment-service")).singleElement().asString()
+          .contains("INFO", "Ejected payment-service instance a at http://10.0.0.1:80 for PT30S: 3 failed calls in a row");
+      assertThat(log.containing("answered again")).singleElement().asString()
+          .contains("INFO", "payment-service instance a at http://10.0.0.1:80 answered again after its ejection; back in rotation");
+    }
+  }
+
+  @Test
   void threeFailuresInARowSkipAnInstanceForTheEjectionTime() {
     startFour();
     ServiceInstance a = instance("a");

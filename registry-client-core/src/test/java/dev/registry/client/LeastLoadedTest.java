@@ -67,7 +67,7 @@ class LeastLoadedTest {
   @Test
   void ofThreeInstancesTheBusiestGetsNothingAndTheIdleMost() {
     Routing routing = new Routing(RegistryClient.builder().registryUrls("http://127.0.0.1:1").settings());
-    ViewHolder holder = new ViewHolder("payment-service", "default", new Events(EventListener.NONE), routing);
+    ViewHolder holder = new ViewHolder("payment-service", "default", new Events(EventListener.NONE, java.util.List.of()), routing);
     List<ServiceInstance> three = List.of(LoadBalancerTest.instance("a"), LoadBalancerTest.instance("b"),
         LoadBalancerTest.instance("c"));
     Candidates candidates = new Candidates(three, holder.loads);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ViewCacheTest {
   private final CountingClock clock = new CountingClock();
   private final ViewCache cache = new ViewCache(Duration.ofMinutes(10), clock,
-      new Events(EventListener.NONE), false,
+      new Events(EventListener.NONE, java.util.List.of()), false,
       new Routing(RegistryClient.builder().registryUrls("http://127.0.0.1:1").clock(clock).settings()));
 
   @Test

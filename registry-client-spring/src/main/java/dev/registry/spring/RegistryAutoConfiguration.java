@@ -2,6 +2,8 @@ package dev.registry.spring;
 
 import dev.registry.client.EventListener;
 import dev.registry.client.RegistryClient;
+import dev.registry.client.ServiceInstance;
+import dev.registry.spring.InvalidRegistryPropertiesException.Problem;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -9,6 +11,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -62,6 +66,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(name = "registry.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RegistryProperties.class)
 public final class RegistryAutoConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(RegistryAutoConfiguration.class);
 
   /** Created by Spring. */
   RegistryAutoConfiguration() {}
@@ -81,21 +86,18 @@ public final class RegistryAutoConfiguration {
    * The core client. Spring closes it (deregistering what it registered) when the context
    * closes; its own JVM shutdown hook is off, since Spring's does the job in order.
    *
-   * @param properties the properties
-   * @param environment the environment, for the stage's default
+   * @param properties the properties (checked when they were bound)
    * @param eventListeners every {@link EventListener} bean (the reachability tracker among
    *     them), told each event
    * @param customizers the builder's customizers, applied after the properties
    * @return the client
-   * @throws IllegalArgumentException if {@code registry.trusted-certificates} cannot be read or
-   *     holds no certificate; the message names the property and the file
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  RegistryClient registryClient(RegistryProperties properties, Environment environment,
+  RegistryClient registryClient(RegistryProperties properties,
       ObjectProvider<EventListener> eventListeners,
       ObjectProvider<RegistryClientBuilderCustomizer> customizers) {
-    RegistryClient.Builder builder = builder(properties, stage(properties, environment))
+    RegistryClient.Builder builder = builder(properties, stage(properties))
         .leaseTtl(properties.getLeaseTtl())
         .deregisterTimeout(properties.getDeregisterTimeout())
         .ejection(properties.getEjectAfter(), properties.getEjectionTime())
@@ -107,7 +109,12 @@ public final class RegistryAutoConfiguration {
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     builder.eventListener(new CompositeEventListener(eventListeners.orderedStream().toList()));
-    return builder.build();
+    RegistryClient client = builder.build();
+    // The first thing to check when nothing is found: which registry, which stage.
+    log.info("Registry client for {} in stage '{}'{}", properties.registryUrls(), client.stage(),
+        properties.getUrls() == null && properties.getUrl() == null
+            ? " (the default URL: registry.urls is not set)" : "");
+    return client;
   }
 
   /**
@@ -116,11 +123,12 @@ public final class RegistryAutoConfiguration {
    * client. The application's client adds its leases and ejection; the configuration import's
    * one-off client ({@link RegistryConfigDataLoader}) nothing.
    *
-   * @throws IllegalArgumentException naming the property, when one is bad
+   * @throws IllegalArgumentException naming the property, when one is bad (the configuration
+   *     import builds one before the properties are checked)
    */
   static RegistryClient.Builder builder(RegistryProperties properties, String stage) {
     RegistryClient.Builder builder = RegistryClient.builder()
-        .registryUris(properties.getUrls())
+        .registryUris(properties.registryUrls())
         .stage(stage)
         .requestTimeout(properties.getRequestTimeout());
     String token = properties.getToken();
@@ -144,16 +152,25 @@ public final class RegistryAutoConfiguration {
     return builder;
   }
 
-  /** The stage: registry.stage, else the first of {@code activeProfiles}, else "default". */
-  static String stage(@Nullable String configured, List<String> activeProfiles) {
-    if (configured != null) {
-      return configured;
-    }
-    return activeProfiles.isEmpty() ? "default" : activeProfiles.get(0);
+  /**
+   * The stage: registry.stage, else "default". Profiles do not move it (a stage is a fact of
+   * the deployment that callers and callees share; see docs/architecture.md).
+   */
+  static String stage(RegistryProperties properties) {
+    return properties.getStage() != null ? properties.getStage() : "default";
   }
 
-  static String stage(RegistryProperties properties, Environment environment) {
-    return stage(properties.getStage(), List.of(environment.getActiveProfiles()));
+  /**
+   * Tells Spring Cloud that discovery works once the application is ready, when it does not
+   * register (a registration publishes the event itself).
+   *
+   * @param autoRegistration the registration, when the application registers
+   * @return the listener
+   */
+  @Bean
+  RegistryDiscoveryReady registryDiscoveryReady(
+      ObjectProvider<RegistryAutoRegistration> autoRegistration) {
+    return new RegistryDiscoveryReady(autoRegistration);
   }
 
   /**
@@ -176,8 +193,9 @@ public final class RegistryAutoConfiguration {
   static class Discovery {
     @Bean
     @ConditionalOnMissingBean
-    RegistryDiscoveryClient registryDiscoveryClient(RegistryClient client, Environment environment) {
-      return new RegistryDiscoveryClient(client, order(environment));
+    RegistryDiscoveryClient registryDiscoveryClient(RegistryClient client,
+        RegistryProperties properties) {
+      return new RegistryDiscoveryClient(client, properties.getDiscovery().getOrder());
     }
   }
 
@@ -190,13 +208,9 @@ public final class RegistryAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     RegistryReactiveDiscoveryClient registryReactiveDiscoveryClient(RegistryClient client,
-        Environment environment) {
-      return new RegistryReactiveDiscoveryClient(client, order(environment));
+        RegistryProperties properties) {
+      return new RegistryReactiveDiscoveryClient(client, properties.getDiscovery().getOrder());
     }
-  }
-
-  static int order(Environment environment) {
-    return environment.getProperty("registry.discovery.order", Integer.class, 0);
   }
 
   /**
@@ -221,13 +235,7 @@ public final class RegistryAutoConfiguration {
     @ConditionalOnMissingBean
     RegistryRegistration registryRegistration(RegistryProperties properties,
         Environment environment, RegistryClient client, ObjectProvider<InetUtils> inetUtils) {
-      String service = properties.getServiceName() != null
-          ? properties.getServiceName()
-          : environment.getProperty("spring.application.name");
-      if (service == null || service.isBlank()) {
-        throw new IllegalStateException("@EnableServiceRegistration needs a service name: set"
-            + " registry.service-name or spring.application.name");
-      }
+      String service = serviceName(properties, environment);
       String id = properties.getInstanceId() != null
           ? properties.getInstanceId()
           : UUID.randomUUID().toString();
@@ -257,6 +265,31 @@ public final class RegistryAutoConfiguration {
               + (fixedPort != null ? ":" + fixedPort : "/" + registration.getInstanceId()));
       return new RegistryAutoRegistration(serviceRegistry, registration, webAddress,
           nonWebAddress, properties.getPropagationWait(), properties.getDeregisterTimeout());
+    }
+
+    /**
+     * The name this application registers under: {@code registry.service-name} (checked at
+     * binding), else {@code spring.application.name}, checked now, as only a registering
+     * application needs it.
+     */
+    static String serviceName(RegistryProperties properties, Environment environment) {
+      if (properties.getServiceName() != null) {
+        return properties.getServiceName();
+      }
+      String name = environment.getProperty("spring.application.name");
+      if (name == null || name.isBlank()) {
+        throw new InvalidRegistryPropertiesException(List.of(new Problem("registry.service-name",
+            null, "@EnableServiceRegistration needs the name this application registers under",
+            "Set spring.application.name or registry.service-name, such as payment-service.")));
+      }
+      try {
+        ServiceInstance.builder(name);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRegistryPropertiesException(List.of(new Problem("spring.application.name",
+            name, "the application's name is its service name, and " + e.getMessage(),
+            "Set registry.service-name to a service name such as payment-service.")));
+      }
+      return name;
     }
 
     static String detectHost(@Nullable InetUtils inetUtils) {
@@ -317,9 +350,10 @@ public final class RegistryAutoConfiguration {
     @ConditionalOnMissingBean(name = "registryHealthIndicator")
     RegistryHealthIndicator registryHealthIndicator(RegistryClient client,
         RegistryReachability reachability, ObjectProvider<RegistryRegistration> registration,
-        ObjectProvider<RegistryServiceRegistry> serviceRegistry) {
+        ObjectProvider<RegistryServiceRegistry> serviceRegistry, Environment environment) {
       return new RegistryHealthIndicator(client, reachability, registration.getIfAvailable(),
-          serviceRegistry.getIfAvailable());
+          serviceRegistry.getIfAvailable(), environment.getProperty(
+              "management.health.registry.down-when-unreachable", Boolean.class, false));
     }
   }
 }

@@ -19,8 +19,11 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistration;
 import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
@@ -41,12 +44,15 @@ import org.springframework.context.SmartLifecycle;
  *       before it stops answering. Every step holds one lock and a stopped lifecycle never
  *       registers, so no late event can register the instance again after its
  *       deregistration.
+ *   <li>After each registration it publishes Spring Cloud's {@link InstanceRegisteredEvent}, as
+ *       the other Spring Cloud registries do (Spring Cloud's {@code discoveryComposite} health
+ *       waits for it), and a change of status is one INFO line.
  * </ul>
  *
  * Thread-safe.
  */
-public final class RegistryAutoRegistration
-    implements AutoServiceRegistration, SmartLifecycle, ApplicationListener<ApplicationEvent> {
+public final class RegistryAutoRegistration implements AutoServiceRegistration, SmartLifecycle,
+    ApplicationListener<ApplicationEvent>, ApplicationEventPublisherAware {
   /**
    * The lifecycle phase: after the web server's start, and so stopped before the web server's
    * graceful shutdown ({@code SmartLifecycle.DEFAULT_PHASE - 1024}) and its stop.
@@ -62,6 +68,7 @@ public final class RegistryAutoRegistration
   private final Duration propagationWait;
   private final Duration outOfServiceTimeout;
   private final Object lock = new Object();
+  private volatile @Nullable ApplicationEventPublisher publisher;
 
   private boolean running;
   private boolean stopped;
@@ -162,6 +169,10 @@ public final class RegistryAutoRegistration
     serviceRegistry.register(registration, status);
     registeredStatus = status;
     log.info("Registered {} as {}", registration, status);
+    ApplicationEventPublisher events = publisher;
+    if (events != null) {
+      events.publishEvent(new InstanceRegisteredEvent<>(this, registration));
+    }
   }
 
   private void updateLocked() {
@@ -171,6 +182,7 @@ public final class RegistryAutoRegistration
     }
     try {
       serviceRegistry.setStatus(registration, wanted.name());
+      log.info("{} is now {} (was {})", registration, wanted, registeredStatus);
       registeredStatus = wanted;
     } catch (UnsupportedOperationException e) {
       noStatus = true;
@@ -260,6 +272,12 @@ public final class RegistryAutoRegistration
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Spring hands over the publisher of {@link InstanceRegisteredEvent}. */
+  @Override
+  public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+    this.publisher = publisher;
   }
 
   @Override

@@ -38,7 +38,7 @@ public final class RegistryConfigDataLoader implements ConfigDataLoader<Registry
       if (resource.optional) {
         throw new ConfigDataResourceNotFoundException(resource, e);
       }
-      throw new IllegalStateException("spring.config.import=registry: cannot read " + resource + ": " + e.getMessage()
+      throw new RegistryConfigImportException("spring.config.import=registry: cannot read " + resource + ": " + e.getMessage()
           + ". Start the registry, or write optional:registry: to start without its configuration", e);
     }
     Map<String, Object> values = new LinkedHashMap<>(view.asMap());

@@ -11,8 +11,8 @@ import org.springframework.boot.context.config.Profiles;
  * application's configuration in the registry, as its stage, {@code registry.region} and
  * {@code registry.client} see it. The service is the one after the colon, else
  * {@code registry.service-name}, else {@code spring.application.name}; the stage
- * {@code registry.stage}, else the first active profile, else {@code default} (as for
- * discovery). Resolved once the profiles are known. Listed in {@code META-INF/spring.factories}.
+ * {@code registry.stage}, else {@code default} (as for discovery). Resolved once the profiles
+ * are known. Listed in {@code META-INF/spring.factories}.
  */
 public final class RegistryConfigDataLocationResolver implements ConfigDataLocationResolver<RegistryConfigDataResource> {
   static final String PREFIX = "registry:";
@@ -25,7 +25,10 @@ public final class RegistryConfigDataLocationResolver implements ConfigDataLocat
     return location.hasPrefix(PREFIX);
   }
 
-  /** Nothing before the profiles are known: the stage may come from them. */
+  /**
+   * Nothing before the profiles are known: a profile's own file may set {@code registry.stage}
+   * (the documented way to give a profile its stage).
+   */
   @Override
   public List<RegistryConfigDataResource> resolve(ConfigDataLocationResolverContext context,
       ConfigDataLocation location) {
@@ -47,7 +50,7 @@ public final class RegistryConfigDataLocationResolver implements ConfigDataLocat
       throw new IllegalStateException("spring.config.import=" + location + " needs a service name: write registry:<service>,"
           + " or set registry.service-name or spring.application.name");
     }
-    String stage = RegistryAutoConfiguration.stage(properties.getStage(), profiles.getActive());
+    String stage = RegistryAutoConfiguration.stage(properties);
     return List.of(new RegistryConfigDataResource(service, stage, properties, location.isOptional()));
   }
 }

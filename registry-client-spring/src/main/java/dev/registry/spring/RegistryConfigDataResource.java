@@ -43,6 +43,6 @@ final class RegistryConfigDataResource extends ConfigDataResource {
     return "the registry's configuration of " + service + " in stage " + stage
         + (properties.getRegion() != null ? ", region " + properties.getRegion() : "")
         + (properties.getClient() != null ? ", client " + properties.getClient() : "")
-        + " at " + properties.getUrls();
+        + " at " + properties.registryUrls();
   }
 }

@@ -71,6 +71,17 @@ public final class RegistryDiscoveryClient implements DiscoveryClient {
     return client.services();
   }
 
+  /**
+   * Answers at once, without a request to the registry: lookups answer from the client's cache
+   * while the registry is away, so discovery works; the registry's own state is in the
+   * {@code registry} health component's details. (Spring Cloud's {@code discoveryComposite}
+   * health calls this, and would otherwise go {@code DOWN} with every outage of the registry.)
+   */
+  @Override
+  public void probe() {
+    // Nothing to ask: see above.
+  }
+
   @Override
   public int getOrder() {
     return order;

@@ -13,37 +13,54 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * The {@code registry.*} properties. Every one has a default; a typical application sets
  * {@code registry.urls} and nothing else (the service name comes from
- * {@code spring.application.name}, the stage from the active profile).
+ * {@code spring.application.name}, the stage is {@code default}).
  *
  * <p>Each property is documented once, on its field: that text is what Spring Boot's
  * configuration processor puts in the jar's metadata for IDEs (the README's table sums them
  * up). The getters and setters are the JavaBean accessors Spring binds through, nothing more.
- * Values are checked where they are used: the client's by the core's
- * {@link dev.registry.client.RegistryClient.Builder} (a bad one fails the startup, naming
- * the value), the adapter's own where the adapter reads them.
+ *
+ * <p>Checked when Spring binds them, before any bean uses them (this class validates itself,
+ * see {@link RegistryPropertiesCheck}): the client's values by the core's builders, the
+ * adapter's own here, and a {@code registry.*} key that no property has fails too. A bad one
+ * stops the startup with an {@link InvalidRegistryPropertiesException}, which Spring Boot's
+ * failure analysis reports naming the property as written, its value, the rule and the fix.
  */
 @ConfigurationProperties("registry")
-public class RegistryProperties {
+public class RegistryProperties implements Validator, EnvironmentAware {
+
+  /** The URLs when neither registry.urls nor registry.url is set. */
+  static final List<URI> DEFAULT_URLS = List.of(URI.create("http://127.0.0.1:5001"));
+
+  private @Nullable Environment environment;
 
   /** Whether the registry client, discovery and registration are configured at all. */
   private boolean enabled = true;
 
   /**
    * Registry URLs, tried in turn: requests go to the first that works, and move on after a
-   * failure.
+   * failure. Default: http://127.0.0.1:5001.
    */
-  private List<URI> urls = new ArrayList<>(List.of(URI.create("http://127.0.0.1:5001")));
+  private @Nullable List<URI> urls;
+
+  /** Another name for registry.urls (set one of the two). */
+  private @Nullable List<URI> url;
 
   /** Service name this application registers under. Default: spring.application.name. */
   private @Nullable String serviceName;
 
   /**
-   * Stage of registration and of lookups ("production", "staging", ...). Default: the first
-   * active profile, else "default".
+   * Stage of registration and of lookups ("production", "staging", ...): a fact of the
+   * deployment, shared by the services that call each other. Default: "default". Profiles do not
+   * change it; to follow one, set it in that profile's file (application-production.properties:
+   * registry.stage=production).
    */
   private @Nullable String stage;
 
@@ -185,6 +202,55 @@ public class RegistryProperties {
     }
   }
 
+  /** The registry's Spring Cloud DiscoveryClient. */
+  private final Discovery discovery = new Discovery();
+
+  /** The {@code registry.discovery.*} properties. */
+  public static class Discovery {
+    /** Order of the registry's DiscoveryClient among several (lower first). */
+    private int order;
+
+    public int getOrder() {
+      return order;
+    }
+
+    public void setOrder(int order) {
+      this.order = order;
+    }
+  }
+
+  /**
+   * Returns the registry URLs in use: {@code registry.urls}, else {@code registry.url}, else
+   * {@code http://127.0.0.1:5001}.
+   *
+   * @return the URLs
+   */
+  public List<URI> registryUrls() {
+    return urls != null ? urls : url != null ? url : DEFAULT_URLS;
+  }
+
+  /**
+   * Checks the bound properties (Spring calls this when it binds them).
+   *
+   * @throws InvalidRegistryPropertiesException naming each property that breaks a rule, and
+   *     each {@code registry.*} key that is no property
+   */
+  @Override
+  public void validate(Object target, Errors errors) {
+    RegistryPropertiesCheck.check((RegistryProperties) target, environment);
+  }
+
+  @Override
+  public boolean supports(Class<?> type) {
+    return RegistryProperties.class.isAssignableFrom(type);
+  }
+
+  /** Spring hands the environment over before binding: the unknown keys are read from it. */
+  @Override
+  public void setEnvironment(Environment environment) {
+    this.environment = environment;
+  }
+
   // ---- accessors, for Spring's binding (each property is documented on its field)
 
   public boolean isEnabled() {
@@ -195,12 +261,20 @@ public class RegistryProperties {
     this.enabled = enabled;
   }
 
-  public List<URI> getUrls() {
+  public @Nullable List<URI> getUrls() {
     return urls;
   }
 
-  public void setUrls(List<URI> urls) {
+  public void setUrls(@Nullable List<URI> urls) {
     this.urls = urls;
+  }
+
+  public @Nullable List<URI> getUrl() {
+    return url;
+  }
+
+  public void setUrl(@Nullable List<URI> url) {
+    this.url = url;
   }
 
   public @Nullable String getServiceName() {
@@ -377,6 +451,10 @@ public class RegistryProperties {
 
   public void setRegister(boolean register) {
     this.register = register;
+  }
+
+  public Discovery getDiscovery() {
+    return discovery;
   }
 
   public boolean isAllowLinkLocalAddresses() {

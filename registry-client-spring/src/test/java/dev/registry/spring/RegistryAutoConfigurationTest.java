@@ -184,9 +184,11 @@ class RegistryAutoConfigurationTest {
   }
 
   @Test
-  void theStageDefaultsToTheFirstActiveProfile() {
-    runner.withPropertyValues("spring.profiles.active=qa,eu").run(context ->
-        assertThat(context.getBean(RegistryClient.class).stage()).isEqualTo("qa"));
+  void theStageIsDefaultWhateverProfilesAreActiveUnlessRegistryStageIsSet() {
+    runner.withPropertyValues("spring.profiles.active=greeting").run(context ->
+        assertThat(context.getBean(RegistryClient.class).stage()).isEqualTo("default"));
+    runner.withPropertyValues("spring.profiles.active=greeting", "registry.stage=production")
+        .run(context -> assertThat(context.getBean(RegistryClient.class).stage()).isEqualTo("production"));
   }
 
   @Test
@@ -203,13 +205,58 @@ class RegistryAutoConfigurationTest {
   }
 
   @Test
+  void registryUrlIsAnotherNameForRegistryUrls() {
+    runner.withPropertyValues("registry.url=http://127.0.0.1:7001").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(RegistryClient.class).toString()).contains("http://127.0.0.1:7001");
+    });
+  }
+
+  @Test
+  void everyBadValueFailsTheBindingNamingItsPropertyAndAllOfThemAtOnce() {
+    runner.withPropertyValues("registry.stage=prod uction", "registry.lease-ttl=2h",
+            "registry.port=0", "registry.eject-after=0", "registry.propagation-wait=-1s",
+            "registry.request-timeout=0s", "registry.instance-id=a b", "registry.region=eu west",
+            "registry.client=-acme")
+        .run(context -> {
+          InvalidRegistryPropertiesException e = (InvalidRegistryPropertiesException)
+              org.assertj.core.api.Assertions.assertThat(context).getFailure()
+                  .rootCause().isInstanceOf(InvalidRegistryPropertiesException.class).actual();
+          assertThat(e.problems()).extracting(InvalidRegistryPropertiesException.Problem::property)
+              .containsExactly("registry.stage", "registry.region", "registry.client",
+                  "registry.instance-id", "registry.port",
+                  "registry.lease-ttl", "registry.request-timeout", "registry.propagation-wait",
+                  "registry.eject-after");
+          // The core's message names the value, as the property holds it.
+          assertThat(e.problems()).allSatisfy(p -> assertThat(p.rule()).contains(p.value()));
+        });
+  }
+
+  @Test
+  void aRegistryKeyNoPropertyReadsFailsWithAHintButOtherProgramsEnvironmentVariablesDoNot() {
+    runner.withPropertyValues("registry.lease-tll=5s").run(context ->
+        assertThat(context).getFailure().rootCause()
+            .isInstanceOf(InvalidRegistryPropertiesException.class)
+            .hasMessageContaining("registry.lease-tll is not a registry property")
+            .hasMessageContaining("Did you mean registry.lease-ttl?"));
+    // A Docker registry's variables, say, in the same process environment.
+    runner.withInitializer(context -> context.getEnvironment().getPropertySources().addLast(
+            new org.springframework.core.env.SystemEnvironmentPropertySource("systemEnvironment",
+                Map.of("REGISTRY_HTTP_ADDR", "0.0.0.0:5000", "REGISTRY_TLS_PASSWORD", "x"))))
+        .run(context -> assertThat(context).hasNotFailed());
+    // Keys of maps and elements of lists are the property's own.
+    runner.withPropertyValues("registry.metadata.zone=a", "registry.urls[0]=http://127.0.0.1:7001")
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
   void registeringWithoutAServiceNameFailsTheStartupSayingWhatToSet() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(RegistryAutoConfiguration.class))
         .withUserConfiguration(Annotated.class)
         .withPropertyValues("registry.host=127.0.0.1")
         .run(context -> assertThat(context).getFailure().rootCause()
-            .hasMessageContaining("registry.service-name or spring.application.name"));
+            .hasMessageContaining("Set spring.application.name or registry.service-name"));
   }
 
   @Test
@@ -290,17 +337,19 @@ class RegistryAutoConfigurationTest {
   }
 
   @Test
-  void loadBalancerCacheIsOffByDefaultButTheApplicationsSettingWins() {
-    LoadBalancerCacheDefault postProcessor = new LoadBalancerCacheDefault();
+  void springCloudsCacheAndServicesQueryAreOffByDefaultButTheApplicationsSettingWins() {
+    SpringCloudDefaults postProcessor = new SpringCloudDefaults();
     StandardEnvironment plain = new StandardEnvironment();
     postProcessor.postProcessEnvironment(plain, new org.springframework.boot.SpringApplication());
     assertThat(plain.getProperty("spring.cloud.loadbalancer.cache.enabled")).isEqualTo("false");
+    assertThat(plain.getProperty(SpringCloudDefaults.SERVICES_QUERY)).isEqualTo("false");
 
     StandardEnvironment userSet = new StandardEnvironment();
     userSet.getPropertySources().addFirst(new MapPropertySource("app",
-        Map.of("spring.cloud.loadbalancer.cache.enabled", "true")));
+        Map.of("spring.cloud.loadbalancer.cache.enabled", "true", SpringCloudDefaults.SERVICES_QUERY, "true")));
     postProcessor.postProcessEnvironment(userSet, new org.springframework.boot.SpringApplication());
     assertThat(userSet.getProperty("spring.cloud.loadbalancer.cache.enabled")).isEqualTo("true");
+    assertThat(userSet.getProperty(SpringCloudDefaults.SERVICES_QUERY)).isEqualTo("true");
 
     StandardEnvironment off = new StandardEnvironment();
     off.getPropertySources().addFirst(new MapPropertySource("app",

@@ -76,9 +76,8 @@ class TrustedCertificatesTest {
   void aFileThatCannotBeReadFailsTheStartupNamingThePropertyAndTheFile() {
     Path missing = dir.resolve("missing-ca.pem");
     assertThatThrownBy(() -> worker("registry.trusted-certificates=" + missing).run().close())
-        .hasMessageContaining("registry.trusted-certificates: cannot read certificates from "
-            + missing)
-        .hasRootCauseInstanceOf(java.nio.file.NoSuchFileException.class);
+        .hasStackTraceContaining("registry.trusted-certificates = " + missing
+            + ": cannot read certificates from " + missing);
     assertThat(registry.statuses("billing-worker")).isEmpty();
   }
 }

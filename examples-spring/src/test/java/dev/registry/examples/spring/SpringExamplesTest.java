@@ -55,11 +55,14 @@ class SpringExamplesTest {
 
   @Test
   void theCallerReachesBothGreetingServicesByNameAndThenOnlyTheOneLeft() throws Exception {
+    // Profiles for ordinary configuration, as a newcomer uses them: they do not move the stage.
     ConfigurableApplicationContext one = run(GreetingServiceApplication.application(),
-        "--registry.instance-id=greeting-1");
+        "--registry.instance-id=greeting-1", "--spring.profiles.active=greeting",
+        "--registry.lease-ttl=3s");
     ConfigurableApplicationContext two = run(GreetingServiceApplication.application(),
-        "--registry.instance-id=greeting-2");
-    ConfigurableApplicationContext caller = run(CallerApplication.application());
+        "--registry.instance-id=greeting-2", "--spring.profiles.active=greeting");
+    ConfigurableApplicationContext caller = run(CallerApplication.application(),
+        "--spring.profiles.active=caller");
     int callerPort = port(caller);
 
     HttpResponse<String> both = get(callerPort, "/call?times=4");
@@ -97,5 +100,13 @@ class SpringExamplesTest {
             URI.create(registry.uri() + "/discover/greeting-service")).build(),
         HttpResponse.BodyHandlers.ofString()).body())
         .contains("\"id\":\"greeting-1\"").contains("\"status\":\"OUT_OF_SERVICE\"");
+
+    // The registry goes away: the greeting service stays healthy, the registry's state in the
+    // details (its next heartbeat, a third of its 3 s lease, finds it gone).
+    registry.close();
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> get(port(one), "/actuator/health").body().contains("\"reachable\":false"));
+    HttpResponse<String> health = get(port(one), "/actuator/health");
+    assertThat(health.statusCode()).as("200: UP, not 503").isEqualTo(200);
   }
 }

@@ -89,6 +89,19 @@ class LambdaExamplesTest {
         .containsEntry("error", "no payment-service instance is up in staging");
   }
 
+  @Test
+  void theReadmesLocalRunCallsTheHandlerWithARegistryAndAContextOfItsOwn() {
+    admin.register(ServiceInstance.builder("payment-service").id("p1")
+        .address(URI.create("http://127.0.0.1:9001")).build());
+    LambdaRegistry registry = LambdaRegistry.create(LambdaSettings.of(server.uri()));
+    lambda = registry;
+    OrdersFunction orders = new OrdersFunction(registry);
+
+    Map<String, Object> answer = orders.handleRequest(Map.of("orderId", 42), new InvokedContext("prod"));
+
+    assertThat(answer).containsEntry("stage", "prod").containsEntry("paymentService", "http://127.0.0.1:9001");
+  }
+
   APIGatewayV2HTTPEvent get(String rawPath, String query) {
     APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
     event.setRawPath(rawPath);

@@ -24,6 +24,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -142,8 +143,8 @@ final class HttpRegistryBackend implements RegistryBackend {
       return Optional.empty();
     }
     Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
-    if (x.response.code() == 404) {
-      noCatalog = true;
+    if (x.response.code() == 404 && isNoSuchRoute(x.response)) {
+      noCatalog = true; // a registry without a catalog, such as the seed's
       return Optional.empty();
     }
     if (x.response.code() != 200) {
@@ -171,6 +172,41 @@ final class HttpRegistryBackend implements RegistryBackend {
     } catch (IOException e) {
       throw unreadable(x, e);
     }
+  }
+
+  /**
+   * {@code GET /stages}, then {@code GET /discover/{service}?stage=} in each stage, within
+   * {@code timeout} in all: the failure path of a lookup, so a read per stage is fine. A registry
+   * without {@code /stages} (the seed's) cannot tell.
+   */
+  @Override
+  public List<String> stagesOf(String service, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exchange x = exchange("GET", "/stages", null, timeout);
+    if (x.response.code() == 404 && isNoSuchRoute(x.response)) {
+      return List.of();
+    }
+    if (x.response.code() != 200) {
+      throw refusal(x);
+    }
+    List<String> stages;
+    try {
+      stages = JsonCodec.stages(x.response.body());
+    } catch (IOException e) {
+      throw unreadable(x, e);
+    }
+    List<String> holding = new ArrayList<>();
+    for (String stage : stages) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        break;
+      }
+      if (!discover(service, stage, Duration.ofNanos(remaining)).views().get(service).instances().isEmpty()) {
+        holding.add(stage);
+      }
+    }
+    holding.sort(null);
+    return holding;
   }
 
   @Override
@@ -235,7 +271,7 @@ final class HttpRegistryBackend implements RegistryBackend {
         + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
     return sendAsync(path, timeout, x -> {
       int code = x.response.code();
-      if (code == 404) {
+      if (code == 404 && isNoSuchRoute(x.response)) {
         noCatalog = true;
         return null;
       }
@@ -403,10 +439,20 @@ final class HttpRegistryBackend implements RegistryBackend {
         request.method() + " " + request.uri() + " failed: " + e, 0, sentId(request), e);
   }
 
-  /** A 4xx answer: a 404 for a route is transient (maybe another URL serves it), else refused. */
+  /**
+   * An answer that is not the one asked for. A 404 for a route that does not exist says that the
+   * URL is not a registry: a configuration error, which no retry or other URL mends, so it is
+   * refused at once rather than retried as an outage. Other 4xx are refusals.
+   */
   private RegistryException refusal(Exchange x) {
     int code = x.response.code();
     JsonCodec.Error error = JsonCodec.error(x.response.body());
+    if (code == 404 && isNoSuchRoute(x.response)) {
+      return new RegistryRejectedException(x.base + " is not a registry: " + describe(x)
+          + " answered 404 " + (error.error().isEmpty() ? "without a registry's error" : error.error()
+          + ": " + error.message()) + "; check the registry URL", 404,
+          error.error().isEmpty() ? "not_found" : error.error(), x.requestId);
+    }
     if (code == 404 || code < 400 || code >= 500) {
       endpoints.failed(x.base);
       return new RegistryUnavailableException(
@@ -422,6 +468,15 @@ final class HttpRegistryBackend implements RegistryBackend {
     return new RegistryUnavailableException(
         describe(x) + " answered an unreadable body: " + e.getMessage(), x.response.code(),
         x.requestId, e);
+  }
+
+  /**
+   * A 404 for a route that does not exist: the reference server's {@code not_found}, or an
+   * answer without a registry's JSON error (another web server at that URL, or the seed's).
+   */
+  private static boolean isNoSuchRoute(TransportResponse response) {
+    String error = JsonCodec.error(response.body()).error();
+    return (error.equals("not_found") || error.isEmpty()) && !JsonCodec.unknown(response.body());
   }
 
   private static String describe(Exchange x) {

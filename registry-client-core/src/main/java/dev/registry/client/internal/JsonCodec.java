@@ -126,6 +126,17 @@ final class JsonCodec {
     }
   }
 
+  /** Reads the stage names of a {@code GET /stages} answer. */
+  static List<String> stages(String body) throws IOException {
+    Map<?, ?> answer = JsonViews.object(Json.parse(body), "a stages answer");
+    Map<?, ?> stages = JsonViews.object(answer.get("stages"), "the stages of a stages answer");
+    List<String> names = new ArrayList<>();
+    for (Object name : stages.keySet()) {
+      names.add((String) name);
+    }
+    return names;
+  }
+
   /** Reads an error answer leniently: any body that is not one gives empty fields. */
   static Error error(String body) {
     Object parsed;

@@ -167,6 +167,25 @@ public interface RegistryBackend extends AutoCloseable {
   }
 
   /**
+   * Names the stages in which {@code service} has instances, so that a lookup that found none
+   * in its own stage can say where the service is ("it is registered in stage(s)
+   * 'greeting'"). The core asks only on that failure path, never for a cached lookup, and at
+   * most once per refresh interval per service, so this may cost several reads. The default
+   * answers empty: a registry that cannot tell.
+   *
+   * @param service the service
+   * @param timeout the bound of the whole answer
+   * @return the stages, sorted, without duplicates; empty when the service has no instance, or
+   *     when this registry cannot tell
+   * @throws RegistryUnavailableException if the registry could not be reached or its answer
+   *     could not be read
+   * @throws RegistryRejectedException if the registry refused the read
+   */
+  default List<String> stagesOf(String service, Duration timeout) {
+    return List.of();
+  }
+
+  /**
    * Starts watching services of one stage, and returns at once: {@code listener} hears of
    * their views on the backend's own threads (or the transport's) until the watch fails, says
    * it is unsupported, or is closed.

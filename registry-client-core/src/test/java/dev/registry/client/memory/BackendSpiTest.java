@@ -70,6 +70,19 @@ class BackendSpiTest {
   }
 
   @Test
+  void aBackendThatNamesTheStagesOfAServiceTellsALookupInTheWrongStageWhereItIs() {
+    try (RegistryClient owner = client("staged").stage("greeting").build();
+        RegistryClient caller = client("staged").stage("caller").build()) {
+      owner.register(payment(1));
+
+      assertThatThrownBy(() -> caller.choose("payment-service"))
+          .isInstanceOf(dev.registry.client.NoInstanceAvailableException.class)
+          .hasMessage("No UP instance of service 'payment-service' in stage 'caller';"
+              + " it is registered in stage(s) 'greeting'");
+    }
+  }
+
+  @Test
   void aBackendThatKeepsNoConfigurationIsAClearErrorNeverAnEmptyConfiguration() {
     try (RegistryClient client = client("no-config").build()) {
       assertThatThrownBy(() -> client.config("payment-service"))

@@ -87,6 +87,16 @@ public final class MemoryBackendProvider implements RegistryBackendProvider {
       return new ServiceView(service, stage, indexes.getOrDefault(stage + "/" + service, 0L), instances, false);
     }
 
+    synchronized List<String> stagesOf(String service) {
+      List<String> holding = new ArrayList<>();
+      stages.forEach((stage, services) -> {
+        if (!services.getOrDefault(service, Map.of()).isEmpty()) {
+          holding.add(stage);
+        }
+      });
+      return holding;
+    }
+
     synchronized StageViews catalog(String stage) {
       Map<String, ServiceView> views = new LinkedHashMap<>();
       for (String service : stages.getOrDefault(stage, Map.of()).keySet()) {
@@ -145,6 +155,12 @@ public final class MemoryBackendProvider implements RegistryBackendProvider {
       memory.discovers.incrementAndGet();
       ServiceView view = memory.view(service, stage);
       return new StageViews(stage, view.index(), null, true, Map.of(service, view));
+    }
+
+    @Override
+    public List<String> stagesOf(String service, Duration timeout) {
+      reachable();
+      return memory.stagesOf(service);
     }
 
     @Override

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -145,6 +147,16 @@ final class EtcdBackend implements RegistryBackend {
     Range range = gateway.range(keyspace.stage(stage), timeout);
     return Optional.of(new StageViews(stage, range.revision(), range.clusterId(), true,
         views(stage, range.kvs(), null)));
+  }
+
+  /** One keys-only read of the whole keyspace: the failure path of a lookup, never a pick. */
+  @Override
+  public List<String> stagesOf(String service, Duration timeout) {
+    SortedSet<String> stages = new TreeSet<>();
+    for (KeyValue kv : gateway.keys(keyspace.all(), timeout).kvs()) {
+      keyspace.stageOf(service, kv.key()).ifPresent(stages::add);
+    }
+    return List.copyOf(stages);
   }
 
   @Override

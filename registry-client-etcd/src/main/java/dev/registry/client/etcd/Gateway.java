@@ -157,6 +157,11 @@ final class Gateway {
     return read(prefixBody(prefix).toString(), timeout);
   }
 
+  /** {@code /v3/kv/range} of the keys under {@code prefix}, without their values. */
+  Range keys(String prefix, Duration timeout) {
+    return read(prefixBody(prefix).rawField("keys_only", "true").toString(), timeout);
+  }
+
   private Range read(String body, Duration timeout) {
     Map<?, ?> answer = post("/v3/kv/range", body, timeout);
     List<KeyValue> kvs = new ArrayList<>();

@@ -90,6 +90,21 @@ final class Keyspace {
         ? Optional.of(key.substring(under.length(), slash)) : Optional.empty();
   }
 
+  /** Every key of every stage, ending in {@code /}. */
+  String all() {
+    return prefix + "/";
+  }
+
+  /** The stage of an instance key of {@code service}, if {@code key} is one. */
+  Optional<String> stageOf(String service, String key) {
+    if (!key.startsWith(all())) {
+      return Optional.empty();
+    }
+    String[] parts = key.substring(all().length()).split("/", -1);
+    return parts.length == 3 && parts[1].equals(service) && !parts[0].isEmpty() && !parts[2].isEmpty()
+        ? Optional.of(parts[0]) : Optional.empty();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Keyspace k && k.prefix.equals(prefix);

@@ -98,6 +98,18 @@ class EtcdClientTest {
   }
 
   @Test
+  void aLookupInTheWrongStageNamesTheStagesWhereTheServiceIsRegistered() {
+    String other = stage + "-other";
+    client(builder().stage(other)).register(instance("greeting", "g1", 8081));
+    RegistryClient caller = client(builder());
+
+    assertThatThrownBy(() -> caller.choose("greeting"))
+        .isInstanceOf(dev.registry.client.NoInstanceAvailableException.class)
+        .hasMessage("No UP instance of service 'greeting' in stage '" + stage
+            + "'; it is registered in stage(s) '" + other + "'");
+  }
+
+  @Test
   void aCrashedInstanceIsGoneOnceItsLeaseEnds() {
     CuttableTransport wire = new CuttableTransport();
     RegistryClient crashing = client(builder().transport(wire).deregisterTimeout(Duration.ofMillis(200)));

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <table>
  * <caption>Environment variables</caption>
  * <tr><th>variable (component)</th><th>meaning</th><th>default</th></tr>
- * <tr><td>{@code REGISTRY_URLS} ({@code registryUrls})</td><td>registry URLs,
- *     comma-separated, tried in turn</td><td>required</td></tr>
+ * <tr><td>{@code REGISTRY_URLS} ({@code registryUrls}; {@code REGISTRY_URL} is another name for
+ *     it)</td><td>registry URLs, comma-separated, tried in turn</td><td>required</td></tr>
  * <tr><td>{@code REGISTRY_STAGE} ({@code stage})</td><td>the stage of lookups and of the
  *     self-registration</td><td>the alias of the invoked ARN ({@code ...:function:orders:prod}
  *     gives {@code prod}), else {@code default}</td></tr>
@@ -80,7 +80,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The values are checked by the core's {@link RegistryClient.Builder} and
  * {@link ServiceInstance.Builder}, when the settings are made: a bad one throws
- * {@link IllegalArgumentException} naming it, at container start.
+ * {@link IllegalArgumentException} at container start. {@link #fromEnvironment(Map)} names the
+ * variable and its value in it ({@code REGISTRY_LEASE_TTL=2h: leaseTtl must be between 1 s and
+ * 1 h: PT2H}); the constructor, given components, names those.
  *
  * @param registryUrls {@code REGISTRY_URLS}
  * @param stage {@code REGISTRY_STAGE}, or null to take it from the invoked alias
@@ -201,49 +203,110 @@ public record LambdaSettings(
    *
    * @param env the variables
    * @return the settings
-   * @throws IllegalArgumentException if a variable is missing or malformed; the message names it
+   * @throws IllegalArgumentException if a variable is missing, malformed or out of range; the
+   *     message names the variable and its value ({@code REGISTRY_LEASE_TTL=2h: ...}), then the
+   *     rule it breaks
    */
   public static LambdaSettings fromEnvironment(Map<String, String> env) {
     requireNonNull(env, "env");
-    String urls = blankToNull(env.get("REGISTRY_URLS"));
-    if (urls == null) {
-      throw new IllegalArgumentException("REGISTRY_URLS is required (comma-separated registry URLs)");
-    }
+    String urlsVariable = urlsVariable(env);
+    String urls = requireNonNull(blankToNull(env.get(urlsVariable)));
     List<URI> parsed = new ArrayList<>();
     for (String url : urls.split(",")) {
-      parsed.add(uri("REGISTRY_URLS", url.trim()));
+      parsed.add(uri(urlsVariable, url.trim()));
     }
     try {
       RegistryClient.builder().registryUris(parsed);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "REGISTRY_URLS must hold registry URLs (http(s)://, or s3:// with registry-client-s3): '"
-              + urls + "' (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(urlsVariable + "=" + urls + ": " + e.getMessage()
+          + " (registry URLs are http(s)://, etcd:// with registry-client-etcd, s3:// with"
+          + " registry-client-s3)", e);
     }
+    String stage = blankToNull(env.get("REGISTRY_STAGE"));
+    if (stage != null) {
+      check("REGISTRY_STAGE", stage, () -> RegistryClient.builder().stage(stage));
+    }
+    Duration leaseTtl = duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15));
+    check("REGISTRY_LEASE_TTL", env.get("REGISTRY_LEASE_TTL"), () -> RegistryClient.builder().leaseTtl(leaseTtl));
+    String token = blankToNull(env.get("REGISTRY_TOKEN"));
+    if (token != null) {
+      // The value is a secret: the message names the variable, and the core's rule, only.
+      check("REGISTRY_TOKEN", "(not shown)", () -> RegistryClient.builder().token(token));
+    }
+    String name = blankToNull(env.get("REGISTRY_SERVICE_NAME"));
     String address = blankToNull(env.get("REGISTRY_SERVICE_ADDRESS"));
+    if ((name == null) != (address == null)) {
+      throw new IllegalArgumentException("REGISTRY_SERVICE_NAME and REGISTRY_SERVICE_ADDRESS go"
+          + " together (self-registration needs both): " + (name != null
+              ? "REGISTRY_SERVICE_NAME is " + name + ", REGISTRY_SERVICE_ADDRESS is not set"
+              : "REGISTRY_SERVICE_ADDRESS is " + address + ", REGISTRY_SERVICE_NAME is not set"));
+    }
+    String id = blankToNull(env.get("REGISTRY_INSTANCE_ID"));
+    URI serviceAddress = null;
+    if (name != null && address != null) {
+      check("REGISTRY_SERVICE_NAME", name, () -> ServiceInstance.builder(name));
+      if (id != null) {
+        check("REGISTRY_INSTANCE_ID", id, () -> ServiceInstance.builder(name).id(id));
+      }
+      URI parsedAddress = uri("REGISTRY_SERVICE_ADDRESS", address);
+      check("REGISTRY_SERVICE_ADDRESS", address, () -> ServiceInstance.builder(name).address(parsedAddress));
+      serviceAddress = parsedAddress;
+    }
     String pem = blankToNull(env.get("REGISTRY_TRUSTED_CERTIFICATES"));
-    String region = blankToNull(env.get("REGISTRY_REGION"));
-    if (region == null) {
-      region = blankToNull(env.get("AWS_REGION"));
+    String regionVariable = blankToNull(env.get("REGISTRY_REGION")) != null ? "REGISTRY_REGION" : "AWS_REGION";
+    String region = blankToNull(env.get(regionVariable));
+    if (region != null) {
+      check(regionVariable, region, () -> RegistryClient.builder().region(region));
+    }
+    String client = blankToNull(env.get("REGISTRY_CLIENT"));
+    if (client != null) {
+      check("REGISTRY_CLIENT", client, () -> RegistryClient.builder().client(client));
     }
     return new LambdaSettings(
         parsed,
-        blankToNull(env.get("REGISTRY_STAGE")),
+        stage,
         duration(env, "REGISTRY_CACHE_TTL", Duration.ofSeconds(30)),
         duration(env, "REGISTRY_REQUEST_TIMEOUT", Duration.ofSeconds(1)),
         duration(env, "REGISTRY_WORK_BUDGET", Duration.ofMillis(300)),
         bool(env, "REGISTRY_WARM_UP", true),
-        blankToNull(env.get("REGISTRY_SERVICE_NAME")),
-        address == null ? null : uri("REGISTRY_SERVICE_ADDRESS", address),
-        blankToNull(env.get("REGISTRY_INSTANCE_ID")),
-        duration(env, "REGISTRY_LEASE_TTL", Duration.ofMinutes(15)),
-        blankToNull(env.get("REGISTRY_TOKEN")),
+        name,
+        serviceAddress,
+        id,
+        leaseTtl,
+        token,
         pem == null ? null : Path.of(pem),
         zone(env),
         bool(env, "REGISTRY_CONFIG", false),
         region,
-        blankToNull(env.get("REGISTRY_CLIENT")),
+        client,
         bool(env, "REGISTRY_ALLOW_LINK_LOCAL_ADDRESSES", false));
+  }
+
+  /**
+   * {@code REGISTRY_URLS}, or {@code REGISTRY_URL}, another name for it (the singular is an easy
+   * slip, and etcd's documentation speaks of one URL).
+   */
+  private static String urlsVariable(Map<String, String> env) {
+    String urls = blankToNull(env.get("REGISTRY_URLS"));
+    String url = blankToNull(env.get("REGISTRY_URL"));
+    if (urls != null && url != null) {
+      throw new IllegalArgumentException("REGISTRY_URL is another name for REGISTRY_URLS, and both"
+          + " are set: keep one (REGISTRY_URLS=" + urls + ", REGISTRY_URL=" + url + ")");
+    }
+    if (urls == null && url == null) {
+      throw new IllegalArgumentException(
+          "REGISTRY_URLS is required (the registry's URL; several comma-separated)");
+    }
+    return urls != null ? "REGISTRY_URLS" : "REGISTRY_URL";
+  }
+
+  /** Runs the core's check of a variable's value; its refusal names the variable and the value. */
+  private static void check(String variable, @Nullable String value, Runnable coreCheck) {
+    try {
+      coreCheck.run();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(variable + "=" + value + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -383,7 +446,7 @@ public record LambdaSettings(
     try {
       return new URI(value);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(variable + " must hold URLs: '" + value + "'", e);
+      throw new IllegalArgumentException(variable + "=" + value + ": not a URL (" + e.getMessage() + ")", e);
     }
   }
 

@@ -82,13 +82,23 @@ class LambdaSettingsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "REGISTRY_URLS|ftp://x|REGISTRY_URLS must hold registry URLs (http(s)://, or s3:// with registry-client-s3): 'ftp://x'",
+      "REGISTRY_URLS|ftp://x|REGISTRY_URLS=ftp://x: ",
+      "REGISTRY_URLS|ftp://x|s3:// with registry-client-s3)",
+      "REGISTRY_URLS|http://a b|REGISTRY_URLS=http://a b: not a URL",
       "REGISTRY_CACHE_TTL|soon|REGISTRY_CACHE_TTL must be a duration",
       "REGISTRY_CACHE_TTL|0s|REGISTRY_CACHE_TTL must be > 0: '0s'",
       "REGISTRY_WARM_UP|yes|REGISTRY_WARM_UP must be true or false: 'yes'",
-      "REGISTRY_STAGE|-prod|stage must be 1 to 128 characters",
-      "REGISTRY_LEASE_TTL|2h|leaseTtl must be between 1 s and 1 h: PT2H",
-      "REGISTRY_SERVICE_NAME|orders|serviceName and serviceAddress go together",
+      "REGISTRY_STAGE|-prod|REGISTRY_STAGE=-prod: stage must be 1 to 128 characters",
+      "REGISTRY_LEASE_TTL|2h|REGISTRY_LEASE_TTL=2h: leaseTtl must be between 1 s and 1 h: PT2H",
+      "REGISTRY_SERVICE_NAME|orders|REGISTRY_SERVICE_NAME and REGISTRY_SERVICE_ADDRESS go together"
+          + " (self-registration needs both): REGISTRY_SERVICE_NAME is orders, REGISTRY_SERVICE_ADDRESS is not set",
+      "REGISTRY_SERVICE_ADDRESS|https://x.test|REGISTRY_SERVICE_ADDRESS is https://x.test, REGISTRY_SERVICE_NAME is not set",
+      "REGISTRY_TOKEN|a b|REGISTRY_TOKEN=(not shown): token must be printable ASCII without spaces",
+      "REGISTRY_URL|http://127.0.0.1:7001|REGISTRY_URL is another name for REGISTRY_URLS, and both are set",
+      "REGISTRY_REGION|eu west|REGISTRY_REGION=eu west: region must be 1 to 128 characters",
+      "AWS_REGION|eu west|AWS_REGION=eu west: region must be 1 to 128 characters",
+      "REGISTRY_CLIENT|-acme|REGISTRY_CLIENT=-acme: client must be 1 to 128 characters",
+      "REGISTRY_CONFIG|yes|REGISTRY_CONFIG must be true or false: 'yes'",
   })
   void aBadVariableIsNamedWithItsValue(String variable, String value, String message) {
     Map<String, String> env = new java.util.HashMap<>(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001"));
@@ -97,6 +107,25 @@ class LambdaSettingsTest {
     assertThatThrownBy(() -> LambdaSettings.fromEnvironment(env))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void aBadSelfRegistrationNamesItsVariable() {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("REGISTRY_URLS", "http://127.0.0.1:5001",
+        "REGISTRY_SERVICE_NAME", "orders", "REGISTRY_SERVICE_ADDRESS", "https://orders.example.test:70000"));
+    assertThatThrownBy(() -> LambdaSettings.fromEnvironment(env))
+        .hasMessage("REGISTRY_SERVICE_ADDRESS=https://orders.example.test:70000: address must have a port"
+            + " from 1 to 65535: 70000 in 'https://orders.example.test:70000'");
+    env.put("REGISTRY_SERVICE_ADDRESS", "https://orders.example.test");
+    env.put("REGISTRY_SERVICE_NAME", "Orders API");
+    assertThatThrownBy(() -> LambdaSettings.fromEnvironment(env))
+        .hasMessageStartingWith("REGISTRY_SERVICE_NAME=Orders API: service must be");
+  }
+
+  @Test
+  void registryUrlIsAnotherNameForRegistryUrls() {
+    assertThat(LambdaSettings.fromEnvironment(Map.of("REGISTRY_URL", "http://127.0.0.1:7001")).registryUrls())
+        .containsExactly(URI.create("http://127.0.0.1:7001"));
   }
 
   @Test

@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -103,6 +105,32 @@ final class S3RegistryBackend implements RegistryBackend {
   }
 
   /**
+   * One listing of the whole prefix, every stage: only for the message of a lookup that found
+   * no instance in its stage, never for a pick.
+   */
+  @Override
+  public List<String> stagesOf(String service, Duration timeout) {
+    SortedSet<String> stages = new TreeSet<>();
+    Instant now = clock.instant();
+    for (Listing.S3Object object : bucket.list(prefix(), timeout)) {
+      String[] parts = object.key().substring(prefix().length()).split("/", -1);
+      if (parts.length != 4 || !parts[1].equals(service)) {
+        continue;
+      }
+      // Loops, not lambdas, as in read(): an inline client's first lookup may come here.
+      Optional<InstanceKey> key = InstanceKey.parse(InstanceKey.stagePrefix(prefix(), parts[0]), object.key());
+      if (key.isPresent() && leaseEnd(key.get(), object).isAfter(now)) {
+        stages.add(parts[0]);
+      }
+    }
+    return List.copyOf(stages);
+  }
+
+  private static Instant leaseEnd(InstanceKey key, Listing.S3Object object) {
+    return object.lastModified().plusSeconds(key.ttlSeconds()).plus(LAST_MODIFIED_PRECISION);
+  }
+
+  /**
    * One listing of {@code keyPrefix}: the live instances of every service under it, one per id
    * (the newest key), sorted by id; long-expired keys met on the way are deleted (a few).
    */
@@ -121,8 +149,7 @@ final class S3RegistryBackend implements RegistryBackend {
         continue;
       }
       InstanceKey key = parsed.get();
-      Instant leaseEnd = object.lastModified().plusSeconds(key.ttlSeconds())
-          .plus(LAST_MODIFIED_PRECISION);
+      Instant leaseEnd = leaseEnd(key, object);
       if (!leaseEnd.isAfter(now)) {
         if (leaseEnd.plus(REMOVE_AFTER).isBefore(now)) {
           expired.add(object.key());

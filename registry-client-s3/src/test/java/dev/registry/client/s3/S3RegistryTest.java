@@ -1,6 +1,7 @@
 package dev.registry.client.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.registry.client.InlineRegistryClient;
@@ -85,6 +86,17 @@ class S3RegistryTest {
       chosen.add(reader.choose("payment-service").id());
     }
     assertThat(chosen).containsExactlyInAnyOrder("p1", "p2");
+  }
+
+  @Test
+  void aLookupInTheWrongStageNamesTheStagesWhereTheServiceIsRegistered(TestInfo test) {
+    closing(builder(test).stage("greeting").build()).register(instance("greeting-service", "g1", 1));
+    RegistryClient caller = closing(builder(test).stage("caller").build());
+
+    assertThatThrownBy(() -> caller.choose("greeting-service"))
+        .isInstanceOf(dev.registry.client.NoInstanceAvailableException.class)
+        .hasMessage("No UP instance of service 'greeting-service' in stage 'caller';"
+            + " it is registered in stage(s) 'greeting'");
   }
 
   @Test
