@@ -143,7 +143,7 @@ final class HttpRegistryBackend implements RegistryBackend {
       return Optional.empty();
     }
     Exchange x = exchange("GET", "/catalog?stage=" + stage, null, timeout);
-    if (x.response.code() == 404 && isNoSuchRoute(x.response)) {
+    if (x.response.code() == 404 && JsonCodec.noSuchRoute(x.response.body())) {
       noCatalog = true; // a registry without a catalog, such as the seed's
       return Optional.empty();
     }
@@ -183,7 +183,7 @@ final class HttpRegistryBackend implements RegistryBackend {
   public List<String> stagesOf(String service, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exchange x = exchange("GET", "/stages", null, timeout);
-    if (x.response.code() == 404 && isNoSuchRoute(x.response)) {
+    if (x.response.code() == 404 && JsonCodec.noSuchRoute(x.response.body())) {
       return List.of();
     }
     if (x.response.code() != 200) {
@@ -271,7 +271,7 @@ final class HttpRegistryBackend implements RegistryBackend {
         + "&index=" + index + "&wait=" + wait.toMillis() + "ms";
     return sendAsync(path, timeout, x -> {
       int code = x.response.code();
-      if (code == 404 && isNoSuchRoute(x.response)) {
+      if (code == 404 && JsonCodec.noSuchRoute(x.response.body())) {
         noCatalog = true;
         return null;
       }
@@ -447,7 +447,7 @@ final class HttpRegistryBackend implements RegistryBackend {
   private RegistryException refusal(Exchange x) {
     int code = x.response.code();
     JsonCodec.Error error = JsonCodec.error(x.response.body());
-    if (code == 404 && isNoSuchRoute(x.response)) {
+    if (code == 404 && JsonCodec.noSuchRoute(x.response.body())) {
       return new RegistryRejectedException(x.base + " is not a registry: " + describe(x)
           + " answered 404 " + (error.error().isEmpty() ? "without a registry's error" : error.error()
           + ": " + error.message()) + "; check the registry URL", 404,
@@ -468,15 +468,6 @@ final class HttpRegistryBackend implements RegistryBackend {
     return new RegistryUnavailableException(
         describe(x) + " answered an unreadable body: " + e.getMessage(), x.response.code(),
         x.requestId, e);
-  }
-
-  /**
-   * A 404 for a route that does not exist: the reference server's {@code not_found}, or an
-   * answer without a registry's JSON error (another web server at that URL, or the seed's).
-   */
-  private static boolean isNoSuchRoute(TransportResponse response) {
-    String error = JsonCodec.error(response.body()).error();
-    return (error.equals("not_found") || error.isEmpty()) && !JsonCodec.unknown(response.body());
   }
 
   private static String describe(Exchange x) {

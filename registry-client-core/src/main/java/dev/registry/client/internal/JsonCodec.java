@@ -164,6 +164,16 @@ final class JsonCodec {
   }
 
   /**
+   * Whether a 404 says that the route does not exist: the reference server's {@code not_found},
+   * or an answer without a registry's JSON error (another web server at that URL, or the seed's),
+   * unless it is the seed's word for an unknown service or instance ({@link #unknown}).
+   */
+  static boolean noSuchRoute(String body) {
+    String error = error(body).error();
+    return (error.equals("not_found") || error.isEmpty()) && !unknown(body);
+  }
+
+  /**
    * Whether a 404 to {@code GET /discover/{service}} says that the registry does not know the
    * service: {@link #unknown}, or, as the seed answers, a view of it that lists no instance.
    */
