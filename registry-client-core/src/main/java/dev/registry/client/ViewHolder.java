@@ -167,9 +167,9 @@ final class ViewHolder {
     if (s == null || !instance.service().equals(service)) {
       return;
     }
-    Duration ejectionTime = Duration.ofMillis(routing.ejectionMillis);
     switch (ejections.record(instance.id(), outcome, s.up(), routing)) {
       case EJECTED -> {
+        Duration ejectionTime = Duration.ofMillis(routing.ejectionMillis);  // here only: a report allocates nothing
         log().info("Ejected {} instance {} at {} for {}: {} failed calls in a row (the last: {})", service,
             instance.id(), instance.address(), ejectionTime, routing.ejectAfter, outcome);
         events.fire(l -> l.instanceEjected(instance, ejectionTime));
