@@ -75,8 +75,8 @@ public final class JsonViews {
       throws IOException {
     try {
       Object index = fields.get("index");
-      if (index != null && !(index instanceof Long)) {
-        throw new IOException("index of " + service + " is not an integer: " + index);
+      if (index != null && (!(index instanceof Long value) || value < 0)) {
+        throw new IOException("index of " + service + " is not an integer of 0 or more: " + index);
       }
       if (fields.get("service") instanceof String named && !named.equals(service)) {
         throw new IOException("asked for " + service + ", answered " + named);

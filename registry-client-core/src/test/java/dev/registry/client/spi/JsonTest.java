@@ -71,6 +71,13 @@ class JsonTest {
   }
 
   @Test
+  void aViewWithANegativeIndexIsUnreadableNotAnIllegalArgument() {
+    // Found by JsonReaderFuzzTest: the index went into StageViews, whose check threw past the reader.
+    assertThatThrownBy(() -> view("{\"service\":\"p\",\"index\":-3,\"instances\":[]}", "p", "prod"))
+        .isInstanceOf(IOException.class).hasMessage("index of p is not an integer of 0 or more: -3");
+  }
+
+  @Test
   void theViewsReadAViewSkippingUnknownFieldsAndNonStringMetadata() throws IOException {
     ServiceView view = view("{\"service\":\"p\",\"stage\":\"prod\",\"index\":42,"
         + "\"future\":{\"x\":[1,{\"y\":null}]},\"instances\":[{\"id\":\"p1\","
