@@ -3,18 +3,14 @@ package dev.registry.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.registry.client.FakeClock;
 import dev.registry.client.RegistryClient;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +41,7 @@ class LoadBalancerEndToEndTest {
   private Registry registry;
   private Instances instances;
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-  private final TestClock clock = new TestClock();
+  private final FakeClock clock = new FakeClock();
 
   @BeforeEach
   void start() {
@@ -190,34 +186,5 @@ class LoadBalancerEndToEndTest {
 
     assertThat(calls(caller, "WebClient", 3)).containsExactly(Map.entry("status 503", 3));
     assertThat(calls(caller, "WebClient", 10)).containsExactly(Map.entry("hello from b1", 5), Map.entry("hello from b2", 5));
-  }
-
-  /** The caller client's clock, moved by the test. */
-  static final class TestClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }
