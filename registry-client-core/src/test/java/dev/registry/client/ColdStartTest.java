@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import mockwebserver3.MockWebServer;
@@ -24,21 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * adapter loads none of OkHttp, Caffeine and resilience4j at all (cold start).
  */
 class ColdStartTest {
-
-  /** Loads every class itself (child-first) and remembers which. */
-  static final class RecordingLoader extends URLClassLoader {
-    final Set<String> loaded = ConcurrentHashMap.newKeySet();
-
-    RecordingLoader(URL[] urls) {
-      super(urls, ClassLoader.getPlatformClassLoader());
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      loaded.add(name);
-      return super.loadClass(name, resolve);
-    }
-  }
 
   /** Builds, uses without I/O, and closes a client, as an application would. */
   public static final class Driver implements Runnable {
@@ -85,12 +67,12 @@ class ColdStartTest {
 
   @StartStop final MockWebServer server = new MockWebServer();
 
-  static RecordingLoader recordingLoader() throws Exception {
+  static RecordingClassLoader recordingLoader() throws Exception {
     List<URL> urls = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       urls.add(Path.of(entry).toUri().toURL());
     }
-    return new RecordingLoader(urls.toArray(URL[]::new));
+    return new RecordingClassLoader(urls.toArray(URL[]::new));
   }
 
   @Test
@@ -99,7 +81,7 @@ class ColdStartTest {
     FakeRegistry registry = new FakeRegistry()
         .answer("/catalog", FakeRegistry.json(200, ServerlessTest.CATALOG));
     server.setDispatcher(registry);
-    try (RecordingLoader loader = recordingLoader()) {
+    try (RecordingClassLoader loader = recordingLoader()) {
       Consumer<String> driver = (Consumer<String>) loader.loadClass(InlineDriver.class.getName())
           .getDeclaredConstructor().newInstance();
       driver.accept(server.url("/").toString());
@@ -144,7 +126,7 @@ class ColdStartTest {
 
   @Test
   void buildingAClientLoadsNeitherOkHttpNorJackson() throws Exception {
-    try (RecordingLoader loader = recordingLoader()) {
+    try (RecordingClassLoader loader = recordingLoader()) {
       // Reflection on the builder would load every parameter type; a driver calls it plainly.
       Runnable driver = (Runnable) loader.loadClass(Driver.class.getName())
           .getDeclaredConstructor().newInstance();

@@ -2,17 +2,16 @@ package dev.registry.client.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registry.client.RecordingClassLoader;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.TestCertificates;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -28,21 +27,6 @@ class TlsColdPathTest {
       || name.equals("java.security.KeyStore")
       || name.equals("java.security.cert.CertificateFactory")
       || name.equals("dev.registry.client.TrustedTls");
-
-  /** Loads every class itself (child-first) and remembers which. */
-  static final class RecordingLoader extends URLClassLoader {
-    final Set<String> loaded = ConcurrentHashMap.newKeySet();
-
-    RecordingLoader(URL[] urls) {
-      super(urls, ClassLoader.getPlatformClassLoader());
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      loaded.add(name);
-      return super.loadClass(name, resolve);
-    }
-  }
 
   /** A container start from the environment given, and one invocation that looks up. */
   public static final class Driver implements Consumer<Map<String, String>> {
@@ -61,7 +45,7 @@ class TlsColdPathTest {
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       urls.add(Path.of(entry).toUri().toURL());
     }
-    try (RecordingLoader loader = new RecordingLoader(urls.toArray(URL[]::new))) {
+    try (RecordingClassLoader loader = new RecordingClassLoader(urls.toArray(URL[]::new))) {
       @SuppressWarnings("unchecked")
       Consumer<Map<String, String>> driver = (Consumer<Map<String, String>>)
           loader.loadClass(Driver.class.getName()).getDeclaredConstructor().newInstance();

@@ -3,19 +3,17 @@ package dev.registry.client.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registry.client.InlineRegistryClient;
+import dev.registry.client.RecordingClassLoader;
 import dev.registry.client.RegistryClient;
 import dev.registry.client.RetryPolicy;
 import dev.registry.client.ServiceInstance;
 import java.io.File;
 import java.net.URI;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -27,21 +25,6 @@ import org.junit.jupiter.api.Test;
  * server.
  */
 class S3ColdPathTest {
-
-  /** Loads every class itself (child-first) and remembers which were asked for. */
-  static final class RecordingLoader extends URLClassLoader {
-    final Set<String> loaded = ConcurrentHashMap.newKeySet();
-
-    RecordingLoader(URL[] urls) {
-      super(urls, ClassLoader.getPlatformClassLoader());
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      loaded.add(name);
-      return super.loadClass(name, resolve);
-    }
-  }
 
   /** What a function's container does: warm up, register, look up, due work, close. */
   public static final class InlineDriver implements Consumer<String> {
@@ -72,7 +55,7 @@ class S3ColdPathTest {
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         urls.add(Path.of(entry).toUri().toURL());
       }
-      try (RecordingLoader loader = new RecordingLoader(urls.toArray(URL[]::new))) {
+      try (RecordingClassLoader loader = new RecordingClassLoader(urls.toArray(URL[]::new))) {
         Consumer<String> driver = (Consumer<String>) loader.loadClass(InlineDriver.class.getName())
             .getDeclaredConstructor().newInstance();
         driver.accept(url);
